@@ -1,14 +1,11 @@
-using TorchSharp;
-using static TorchSharp.torch;
-var t = torch.ones(3, 3);
-Console.WriteLine((t * 2).sum().item<float>());
-foreach (var f in args)
-{
-    using var fs = File.OpenRead(f);
-    var sd = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(fs);
-    foreach (System.Collections.DictionaryEntry kv in sd)
-    {
-        var v = kv.Value as Tensor;
-        Console.WriteLine($"{kv.Key}: {(v is null ? kv.Value?.GetType().Name : string.Join("x", v.shape))} {v?.dtype} {v?.device}");
-    }
-}
+using System.CommandLine;
+using Paradox.Cli;
+using Paradox.Cli.Commands;
+
+var root = new RootCommand("Paradox: certified training of neural networks with convex relaxations, and the three properties (tightness, continuity, sensitivity) that explain why tighter relaxations often train worse.");
+root.Options.Add(Cli.Seed);
+root.Options.Add(Cli.Threads);
+root.Options.Add(Cli.Device);
+root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(InfoCommand.Create());
+return root.Parse(args).Invoke();

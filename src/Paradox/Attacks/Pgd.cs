@@ -1,0 +1,67 @@
+using Paradox.Networks;
+using Paradox.Relaxations;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Paradox.Attacks;
+
+/// <summary>PGD settings (`--pgd_steps`, `--pgd_step_size`, `--pgd_restarts`); the paper's default is 100 steps of 0.01.</summary>
+public sealed record PgdOptions(int Steps = 100, double StepSize = 0.01, int Restarts = 1)
+{
+    public void Validate()
+    {
+        if (Steps < 0) throw new ParadoxException($"--pgd_steps: must be >= 0 (got {Steps})");
+        if (!(StepSize >= 0)) throw new ParadoxException($"--pgd_step_size: must be >= 0 (got {StepSize})");
+        if (Restarts < 1) throw new ParadoxException($"--pgd_restarts: must be >= 1 (got {Restarts})");
+    }
+}
+
+/// <summary>
+/// L-infinity PGD: uniform random start in [-eps, eps], signed-gradient ascent steps on the cross-entropy,
+/// projection onto the eps-ball intersected with [0,1]. A sample counts as broken as soon as ANY iterate
+/// (of any restart) is misclassified; that iterate is returned as its adversarial example.
+/// </summary>
+public static class Pgd
+{
+    public sealed record Result(Tensor Adversarial, Tensor Broken) : IDisposable
+    {
+        public void Dispose() { Adversarial.Dispose(); Broken.Dispose(); }
+    }
+
+    public static Result Attack(Network network, Tensor x, Tensor y, Tensor eps, PgdOptions options, Generator? generator = null)
+    {
+        options.Validate();
+        using var region = InputRegion.Ball(x, eps);
+        var e = InputRegion.PerSample(eps, x);
+        var best = x.detach().clone();
+        var broken = zeros(x.shape[0], dtype: ScalarType.Bool, device: x.device);
+        using (no_grad())
+        {
+            using var logits = network.Forward(x);
+            broken.logical_or_(logits.argmax(1).ne(y));
+        }
+        for (int restart = 0; restart < options.Restarts; restart++)
+        {
+            using var scope = NewDisposeScope();
+            var start = rand(x.shape, generator: generator, device: x.device) * 2 - 1;
+            var xa = region.Project(x + start * e).detach();
+            for (int step = 0; step <= options.Steps; step++)
+            {
+                xa.requires_grad_(true);
+                var logits = network.Forward(xa);
+                using (no_grad())
+                {
+                    var newly = logits.argmax(1).ne(y).logical_and(broken.logical_not());
+                    best.copy_(where(InputRegion.PerSample(newly, best), xa.detach(), best));
+                    broken.logical_or_(newly);
+                }
+                if (step == options.Steps) break;
+                var loss = nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum);
+                var grad = autograd.grad([loss], [xa])[0];
+                using (no_grad())
+                    xa = region.Project(xa.detach() + options.StepSize * grad.sign()).detach();
+            }
+        }
+        return new Result(best, broken);
+    }
+}

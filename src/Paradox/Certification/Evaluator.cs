@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Paradox.Attacks;
+using Paradox.Data;
+using Paradox.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Paradox.Certification;
+
+/// <summary>Counts over a test set: natural accuracy, PGD accuracy and, per verification domain, certified accuracy.</summary>
+public sealed class EvaluationResult
+{
+    public required int N { get; init; }
+    public required double Eps { get; init; }
+    public int Correct { get; set; }
+    public int PgdRobust { get; set; }
+    public double PgdSeconds { get; set; }
+    public Dictionary<string, int> Certified { get; } = new();
+    public Dictionary<string, double> Seconds { get; } = new();
+    public bool PgdEvaluated { get; set; } = true;
+
+    public double StandardAccuracy => N == 0 ? 0 : (double)Correct / N;
+    public double PgdAccuracy => N == 0 ? 0 : (double)PgdRobust / N;
+    public double CertifiedAccuracy(string domain) => N == 0 ? 0 : (double)Certified[domain] / N;
+}
+
+/// <summary>
+/// Runs a network over (the first N images of) a dataset in batches. Extra per-batch checks (the certifiers)
+/// plug in as functions returning a boolean mask of certified samples.
+/// </summary>
+public static class Evaluator
+{
+    public delegate Tensor BatchCertifier(Tensor x, Tensor y, double eps);
+
+    public static EvaluationResult Run(Network network, LabeledImages data, double eps, PgdOptions? pgd, int batchSize,
+        IReadOnlyList<(string Name, BatchCertifier Certify)>? certifiers = null, Generator? generator = null,
+        Action<int>? advance = null)
+    {
+        if (!(eps >= 0)) throw new ParadoxException($"--eps: must be a number >= 0 (got {eps})");
+        if (batchSize < 1) throw new ParadoxException($"--batch_size: must be >= 1 (got {batchSize})");
+        certifiers ??= [];
+        var result = new EvaluationResult { N = data.Count, Eps = eps, PgdEvaluated = pgd is not null };
+        foreach (var (name, _) in certifiers) { result.Certified[name] = 0; result.Seconds[name] = 0; }
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(batchSize, data.Count - start);
+            var x = data.Images.narrow(0, start, count).to(network.Device);
+            var y = data.Labels.narrow(0, start, count).to(network.Device);
+            Tensor correct;
+            using (no_grad())
+                correct = network.Forward(x).argmax(1).eq(y);
+            result.Correct += (int)correct.sum().item<long>();
+            if (pgd is not null)
+            {
+                var watch = Stopwatch.StartNew();
+                using var epsTensor = tensor(eps, device: x.device);
+                using var attack = Pgd.Attack(network, x, y, epsTensor, pgd, generator);
+                result.PgdRobust += (int)attack.Broken.logical_not().logical_and(correct).sum().item<long>();
+                result.PgdSeconds += watch.Elapsed.TotalSeconds;
+            }
+            foreach (var (name, certify) in certifiers)
+            {
+                var watch = Stopwatch.StartNew();
+                var certified = certify(x, y, eps).logical_and(correct);
+                result.Certified[name] += (int)certified.sum().item<long>();
+                result.Seconds[name] += watch.Elapsed.TotalSeconds;
+            }
+            advance?.Invoke(count);
+        }
+        return result;
+    }
+}
