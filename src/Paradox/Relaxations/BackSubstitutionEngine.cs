@@ -1,0 +1,189 @@
+using Paradox.Networks;
+using static TorchSharp.torch;
+
+namespace Paradox.Relaxations;
+
+/// <summary>
+/// Back-substitution (CROWN / DeepPoly): a linear function `A z_k + bias` of a layer's neurons is rewritten
+/// layer by layer in terms of the input, with separate coefficients for the lower and the upper bound;
+/// through a ReLU the rule's lower/upper lines are chosen by the sign of each coefficient.
+/// `deeppoly` bounds every ReLU layer this way, in order; `crown-ibp` takes all ReLU pre-activation bounds
+/// from Box and back-substitutes only the final specification.
+/// </summary>
+public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox, bool optimizeSlopesOnce = false, Generator? generator = null) : IBoundEngine
+{
+    /// <summary>Lower and upper coefficient tensors [B or 1, K, *shape] with their accumulated biases [B or 1, K].</summary>
+    sealed record Coefficients(Tensor ALower, Tensor BiasLower, Tensor? AUpper, Tensor? BiasUpper);
+
+    public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
+    {
+        var relaxations = new Dictionary<int, ReluBounds>();
+        var layers = new List<LayerBounds>();
+        var box = preBoundsFromBox ? BoxEngine.Standard.PreActivationBounds(network, region) : null;
+        var reluIndices = network.ReluIndices;
+        for (int r = 0; r < reluIndices.Count; r++)
+        {
+            int index = reluIndices[r];
+            Tensor l, u;
+            if (box is not null) (l, u) = (box[r].Lower, box[r].Upper);
+            else if (r == 0)
+            {
+                // Before the first ReLU the network is affine, where interval arithmetic is exact.
+                var first = BoxEngine.Standard.PreActivationBounds(network, region)[0];
+                (l, u) = (first.Lower, first.Upper);
+            }
+            else
+                (l, u) = LayerBoundsFromRows(network, index - 1, region, relaxations);
+            if (recordLayers) layers.Add(new LayerBounds(index, l, u));
+            relaxations[index] = rule.Relax(l, u);
+        }
+
+        if (optimizeSlopesOnce) relaxations = OneSlopeStep(network, region, spec, relaxations);
+        var final = Substitute(network, network.Layers.Count - 2, new Coefficients(spec.Weight, spec.Bias, spec.NeedUpper ? spec.Weight : null, spec.NeedUpper ? spec.Bias : null), relaxations);
+        var (lower, upper) = Concretize(final, region);
+        return new BoundResult(lower, upper, layers);
+    }
+
+    /// <summary>Bounds of the outputs of affine layer <paramref name="affineIndex"/>, starting from its weight rows.</summary>
+    (Tensor Lower, Tensor Upper) LayerBoundsFromRows(Network network, int affineIndex, InputRegion region, Dictionary<int, ReluBounds> relaxations)
+    {
+        var affine = (AffineLayer)network.Layers[affineIndex];
+        var (a, bias) = Rows(affine);
+        var start = new Coefficients(a, bias, a, bias);
+        var (lower, upper) = Concretize(Substitute(network, affineIndex - 1, start, relaxations), region);
+        long[] shape = [lower.shape[0], .. affine.OutputShape];
+        return (lower.reshape(shape), upper!.reshape(shape));
+    }
+
+    /// <summary>An affine layer as coefficient rows over its input, [1, n_out, *in_shape], and bias [1, n_out].</summary>
+    static (Tensor A, Tensor Bias) Rows(AffineLayer affine)
+    {
+        if (affine is LinearLayer linear) return (linear.Weight.unsqueeze(0), linear.Bias.unsqueeze(0));
+        var conv = (Conv2dLayer)affine;
+        long outputs = conv.OutputShape.Aggregate(1L, (x, y) => x * y);
+        long inputs = conv.InputShape.Aggregate(1L, (x, y) => x * y);
+        // Row o of the conv as a map on its input: the transposed conv of the unit vector e_o.
+        var units = eye(outputs, dtype: conv.Weight.dtype, device: conv.Weight.device).reshape([outputs, .. conv.OutputShape]);
+        var rows = TransposedConv(conv, units).reshape([1, outputs, .. conv.InputShape]);
+        var bias = conv.Bias.unsqueeze(1).expand(conv.OutputShape[0], conv.OutputShape[1] * conv.OutputShape[2]).reshape(1, outputs);
+        _ = inputs;
+        return (rows, bias);
+    }
+
+    /// <summary>Back-substitutes from the input of layer <paramref name="fromIndex"/>+1 down to the network input.</summary>
+    static Coefficients Substitute(Network network, int fromIndex, Coefficients c, Dictionary<int, ReluBounds> relaxations)
+    {
+        var (aLo, bLo, aUp, bUp) = c;
+        for (int i = fromIndex; i >= 0; i--)
+        {
+            switch (network.Layers[i])
+            {
+                case ReluLayer:
+                    var rb = relaxations[i];
+                    (aLo, bLo) = ThroughRelu(aLo, bLo, rb.LamLo, rb.MuLo, rb.LamUp, rb.MuUp);
+                    if (aUp is not null) (aUp, bUp) = ThroughRelu(aUp, bUp!, rb.LamUp, rb.MuUp, rb.LamLo, rb.MuLo);
+                    break;
+                case AffineLayer a:
+                    (aLo, bLo) = ThroughAffine(a, aLo, bLo);
+                    if (aUp is not null) (aUp, bUp) = ThroughAffine(a, aUp, bUp!);
+                    break;
+                case FlattenLayer f:
+                    aLo = aLo.reshape([aLo.shape[0], aLo.shape[1], .. f.InputShape]);
+                    aUp = aUp?.reshape([aUp.shape[0], aUp.shape[1], .. f.InputShape]);
+                    break;
+                case NormalizeLayer n:
+                    (aLo, bLo) = ThroughNormalize(n, aLo, bLo);
+                    if (aUp is not null) (aUp, bUp) = ThroughNormalize(n, aUp, bUp!);
+                    break;
+                default:
+                    throw new NotSupportedException($"back-substitution: layer {network.Layers[i].Kind}");
+            }
+        }
+        return new Coefficients(aLo, bLo, aUp, bUp);
+    }
+
+    /// <summary>
+    /// For a bound on the same side as (lamSame, muSame): positive coefficients take that line, negative ones
+    /// the other. Lower bound: `A+ lam_lo + A- lam_up`; upper bound: `A+ lam_up + A- lam_lo`.
+    /// </summary>
+    static (Tensor A, Tensor Bias) ThroughRelu(Tensor a, Tensor bias, Tensor lamSame, Tensor muSame, Tensor lamOther, Tensor muOther)
+    {
+        var pos = a.clamp_min(0);
+        var neg = a.clamp_max(0);
+        var ls = lamSame.unsqueeze(1); var lo = lamOther.unsqueeze(1);
+        var ms = muSame.unsqueeze(1); var mo = muOther.unsqueeze(1);
+        var newA = pos * ls + neg * lo;
+        var newBias = bias + (pos * ms + neg * mo).flatten(2).sum(2);
+        return (newA, newBias);
+    }
+
+    static (Tensor A, Tensor Bias) ThroughAffine(AffineLayer layer, Tensor a, Tensor bias)
+    {
+        if (layer is LinearLayer linear)
+            return (a.matmul(linear.Weight), bias + a.matmul(linear.Bias));
+        var conv = (Conv2dLayer)layer;
+        long b = a.shape[0], k = a.shape[1];
+        var biasTerm = a.sum([3, 4]).matmul(conv.Bias);
+        var mapped = TransposedConv(conv, a.reshape([b * k, .. a.shape[2..]]));
+        return (mapped.reshape([b, k, .. mapped.shape[1..]]), bias + biasTerm);
+    }
+
+    /// <summary>The adjoint of the convolution, with the output padding that restores the input shape.</summary>
+    static Tensor TransposedConv(Conv2dLayer conv, Tensor x)
+    {
+        long h = conv.InputShape[1], w = conv.InputShape[2];
+        long outH = (conv.OutputShape[1] - 1) * conv.Stride - 2 * conv.Padding + conv.Kernel;
+        long outW = (conv.OutputShape[2] - 1) * conv.Stride - 2 * conv.Padding + conv.Kernel;
+        return nn.functional.conv_transpose2d(x, conv.Weight, null, strides: [conv.Stride, conv.Stride], padding: [conv.Padding, conv.Padding],
+            output_padding: [h - outH, w - outW]);
+    }
+
+    static (Tensor A, Tensor Bias) ThroughNormalize(NormalizeLayer n, Tensor a, Tensor bias)
+    {
+        var scaled = a / n.Sigma.unsqueeze(0);
+        var shift = (scaled * (-n.Mean).unsqueeze(0)).flatten(2).sum(2);
+        return (scaled, bias + shift);
+    }
+
+    static (Tensor Lower, Tensor? Upper) Concretize(Coefficients c, InputRegion region)
+    {
+        var lo = region.Lower.unsqueeze(1);
+        var hi = region.Upper.unsqueeze(1);
+        var lower = (c.ALower.clamp_min(0) * lo + c.ALower.clamp_max(0) * hi).flatten(2).sum(2) + c.BiasLower;
+        Tensor? upper = c.AUpper is null ? null : (c.AUpper.clamp_min(0) * hi + c.AUpper.clamp_max(0) * lo).flatten(2).sum(2) + c.BiasUpper!;
+        return (lower, upper);
+    }
+
+    /// <summary>
+    /// ICLR 2021 CROWN-IBP: crossing lower slopes start uniform in [0,1] and take one signed-gradient step
+    /// (step 1, clipped to [0,1]) on the certified loss before the final back-substitution.
+    /// </summary>
+    Dictionary<int, ReluBounds> OneSlopeStep(Network network, InputRegion region, FinalSpec spec, Dictionary<int, ReluBounds> relaxations)
+    {
+        var crossingMasks = new Dictionary<int, Tensor>();
+        var slopes = new Dictionary<int, Tensor>();
+        foreach (var (index, rb) in relaxations)
+        {
+            var crossing = rb.LamUp.gt(0).logical_and(rb.LamUp.lt(1)).logical_or(rb.MuUp.gt(0));
+            crossingMasks[index] = crossing;
+            var start = rand(rb.LamLo.shape, generator: generator, dtype: rb.LamLo.dtype, device: rb.LamLo.device);
+            slopes[index] = where(crossing, start, rb.LamLo.detach()).requires_grad_(true);
+        }
+        Dictionary<int, ReluBounds> With(Dictionary<int, Tensor> s) =>
+            relaxations.ToDictionary(kv => kv.Key, kv => kv.Value with { LamLo = where(crossingMasks[kv.Key], s[kv.Key], kv.Value.LamLo) });
+        Tensor[] grads;
+        using (enable_grad())
+        {
+            var trial = Substitute(network, network.Layers.Count - 2, new Coefficients(spec.Weight.detach(), spec.Bias.detach(), null, null), With(slopes));
+            var (lower, _) = Concretize(trial, region);
+            // The certified loss decreases as the lower bounds of the differences grow.
+            var loss = nn.functional.softplus(-lower).sum();
+            grads = autograd.grad([loss], slopes.Values.ToArray()).ToArray();
+        }
+        var keys = slopes.Keys.ToArray();
+        var stepped = new Dictionary<int, Tensor>();
+        for (int i = 0; i < keys.Length; i++)
+            stepped[keys[i]] = (slopes[keys[i]].detach() - grads[i].sign()).clamp(0, 1);
+        return With(stepped);
+    }
+}

@@ -1,0 +1,121 @@
+using Paradox.Networks;
+using static TorchSharp.torch;
+
+namespace Paradox.Relaxations;
+
+/// <summary>
+/// A block of zonotope error terms `sum_t E_t e_t` over the neurons of one layer (per-sample shape `Shape`).
+/// Kept diagonal (one term per neuron) until an affine layer mixes it, which avoids materialising
+/// identity-sized generator matrices for the input and for every ReLU's fresh terms.
+/// </summary>
+public abstract class GeneratorBlock
+{
+    public abstract GeneratorBlock Scale(Tensor perNeuron);
+    public abstract GeneratorBlock Flatten();
+    public abstract GeneratorBlock Affine(AffineLayer layer);
+    /// <summary>`sum_t |E_t|` per neuron, [B, *shape] (an estimate for Cauchy blocks).</summary>
+    public abstract Tensor AbsSum();
+    /// <summary>`sum_t |W' E_t|` for the final specification rows, [B, K].</summary>
+    public abstract Tensor FinalAbsSum(FinalSpec spec);
+}
+
+/// <summary>Dense generators `E` [T, B, *shape].</summary>
+public sealed class DenseBlock(Tensor e) : GeneratorBlock
+{
+    public Tensor E { get; } = e;
+    public override GeneratorBlock Scale(Tensor perNeuron) => new DenseBlock(E * perNeuron.unsqueeze(0));
+    public override GeneratorBlock Flatten() => new DenseBlock(E.flatten(2));
+    public override GeneratorBlock Affine(AffineLayer layer)
+    {
+        long t = E.shape[0], b = E.shape[1];
+        var flat = E.reshape([t * b, .. E.shape[2..]]);
+        var mapped = layer.ApplyLinear(flat);
+        return new DenseBlock(mapped.reshape([t, b, .. mapped.shape[1..]]));
+    }
+    public override Tensor AbsSum() => E.abs().sum(0L);
+    public override Tensor FinalAbsSum(FinalSpec spec) =>
+        // [B, T, n] x [B, n, K] -> [B, T, K]
+        E.permute(1, 0, 2).bmm(spec.Weight.transpose(1, 2)).abs().sum(1);
+}
+
+/// <summary>
+/// One generator per selected neuron: term t has the single entry `D[:, t]` at flat neuron index `Index[t]`.
+/// Neurons whose value is zero in the whole batch are left out.
+/// </summary>
+public sealed class DiagonalBlock : GeneratorBlock
+{
+    public Tensor D { get; }        // [B, T]
+    public Tensor Index { get; }    // [T] flat neuron indices
+    public long[] Shape { get; }    // per-sample shape of the layer
+    long Neurons => Shape.Aggregate(1L, (a, b) => a * b);
+
+    public DiagonalBlock(Tensor d, Tensor index, long[] shape)
+    {
+        D = d;
+        Index = index;
+        Shape = shape;
+    }
+
+    /// <summary>A block for `values` [B, *shape], keeping only neurons that are non-zero for some sample.</summary>
+    public static DiagonalBlock FromValues(Tensor values)
+    {
+        var flat = values.flatten(1);
+        var index = flat.ne(0).any(0L).nonzero().squeeze(1);
+        return new DiagonalBlock(flat.index_select(1, index), index, values.shape[1..]);
+    }
+
+    public override GeneratorBlock Scale(Tensor perNeuron) =>
+        new DiagonalBlock(D * perNeuron.flatten(1).index_select(1, Index), Index, Shape);
+
+    public override GeneratorBlock Flatten() => new DiagonalBlock(D, Index, [Neurons]);
+
+    public override GeneratorBlock Affine(AffineLayer layer)
+    {
+        // Term t maps to D[b, t] * (layer applied to the unit vector of neuron Index[t]).
+        Tensor columns;
+        if (layer is LinearLayer linear)
+            columns = linear.Weight.index_select(1, Index).t(); // [T, out]
+        else
+        {
+            var units = zeros([Index.shape[0], Neurons], dtype: D.dtype, device: D.device);
+            units.scatter_(1, Index.unsqueeze(1), ones([Index.shape[0], 1], dtype: D.dtype, device: D.device));
+            columns = layer.ApplyLinear(units.reshape([Index.shape[0], .. Shape])); // [T, *out]
+        }
+        var d = D.t(); // [T, B]
+        var e = d.reshape([d.shape[0], d.shape[1], .. Enumerable.Repeat(1L, (int)columns.dim() - 1)]) * columns.unsqueeze(1);
+        return new DenseBlock(e);
+    }
+
+    public override Tensor AbsSum() =>
+        zeros([D.shape[0], Neurons], dtype: D.dtype, device: D.device).index_add(1, Index, D.abs(), 1).reshape([D.shape[0], .. Shape]);
+
+    public override Tensor FinalAbsSum(FinalSpec spec) =>
+        // sum_t |D[b,t]| |W'[b,k,Index t]|
+        spec.Weight.index_select(2, Index).abs().bmm(D.abs().unsqueeze(2)).squeeze(2);
+}
+
+/// <summary>
+/// Cauchy projections of a block: `P = C E` [k, B, *shape] with C standard Cauchy. The median of `|P|`
+/// over the k projections estimates the L1 norm of each generator row: an estimate, not a sound bound.
+/// </summary>
+public sealed class CauchyBlock(Tensor p) : GeneratorBlock
+{
+    public Tensor P { get; } = p;
+
+    public static CauchyBlock FromDiagonal(Tensor values, int projections, Generator? generator)
+    {
+        var u = rand([projections, .. values.shape[1..]], generator: generator, dtype: values.dtype, device: values.device);
+        var cauchy = tan(Math.PI * (u - 0.5));
+        return new CauchyBlock(cauchy.unsqueeze(1) * values.unsqueeze(0));
+    }
+
+    public override GeneratorBlock Scale(Tensor perNeuron) => new CauchyBlock(P * perNeuron.unsqueeze(0));
+    public override GeneratorBlock Flatten() => new CauchyBlock(P.flatten(2));
+    public override GeneratorBlock Affine(AffineLayer layer) => new CauchyBlock(((DenseBlock)new DenseBlock(P).Affine(layer)).E);
+    public override Tensor AbsSum() => LowerMedian(P.abs(), 0);
+    public override Tensor FinalAbsSum(FinalSpec spec) =>
+        LowerMedian(P.permute(1, 0, 2).bmm(spec.Weight.transpose(1, 2)).abs(), 1);
+
+    // torch.median's convention: the lower of the two middle values for an even count.
+    static Tensor LowerMedian(Tensor t, long dim) => t.sort(dim).Values.select(dim, (t.shape[dim] - 1) / 2);
+}

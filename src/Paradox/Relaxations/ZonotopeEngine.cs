@@ -1,0 +1,100 @@
+using Paradox.Networks;
+using static TorchSharp.torch;
+
+namespace Paradox.Relaxations;
+
+/// <summary>
+/// Hybrid zonotopes: each neuron vector is `head + diag(beta) b + sum_t E_t e_t`. Affine layers map the head
+/// with the bias, the generators with W and the box part with |W|. A ReLU applies its parallelogram rule
+/// `y in lam x + mu +/- mu`: `head' = lam head + mu`, `E' = lam E`, and the new uncertainty `mu` becomes
+/// a fresh generator per neuron (zonotope domains) or is added to the box part (hybrid domains).
+/// Every neuron with `mu != 0` receives it, whatever its case (the soundness rule).
+/// </summary>
+public sealed class ZonotopeEngine : IBoundEngine
+{
+    readonly ReluRule rule;
+    readonly bool hybrid;
+    readonly bool preBoundsFromBox;
+    readonly int? cauchyProjections;
+    readonly Generator? generator;
+
+    /// <param name="rule">A parallelogram rule.</param>
+    /// <param name="hybrid">New uncertainty goes to the box part instead of fresh generators.</param>
+    /// <param name="preBoundsFromBox">Take each ReLU's [l, u] from a Box pass (DeepZ-IBP) instead of the zonotope.</param>
+    /// <param name="cauchyProjections">Estimate generator norms with this many Cauchy projections (not sound).</param>
+    public ZonotopeEngine(ReluRule rule, bool hybrid, bool preBoundsFromBox = false, int? cauchyProjections = null, Generator? generator = null)
+    {
+        if (!rule.IsParallelogram) throw new ArgumentException($"rule {rule.Name} is not a parallelogram rule", nameof(rule));
+        this.rule = rule;
+        this.hybrid = hybrid;
+        this.preBoundsFromBox = preBoundsFromBox;
+        this.cauchyProjections = cauchyProjections;
+        this.generator = generator;
+    }
+
+    public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
+    {
+        var boxBounds = preBoundsFromBox ? BoxEngine.Standard.PreActivationBounds(network, region) : null;
+        int reluCount = 0;
+        var head = (region.Upper + region.Lower) / 2;
+        var radius = (region.Upper - region.Lower) / 2;
+        Tensor? beta = hybrid ? zeros_like(head) : null;
+        var blocks = new List<GeneratorBlock> { NewBlock(radius) };
+        var layers = new List<LayerBounds>();
+        for (int i = 0; i < network.Layers.Count - 1; i++)
+        {
+            switch (network.Layers[i])
+            {
+                case NormalizeLayer n:
+                    head = (head - n.Mean) / n.Sigma;
+                    var inv = n.Sigma.reciprocal();
+                    blocks = blocks.Select(b => b.Scale(inv.expand(head.shape))).ToList();
+                    if (beta is not null) beta = beta / n.Sigma;
+                    break;
+                case FlattenLayer:
+                    head = head.flatten(1);
+                    blocks = blocks.Select(b => b.Flatten()).ToList();
+                    if (beta is not null) beta = beta.flatten(1);
+                    break;
+                case AffineLayer a:
+                    head = a.Apply(head);
+                    blocks = blocks.Select(b => b.Affine(a)).ToList();
+                    if (beta is not null) beta = a.ApplyLinear(beta, a.Weight.abs());
+                    break;
+                case ReluLayer:
+                    Tensor l, u;
+                    if (boxBounds is not null) (l, u) = (boxBounds[reluCount].Lower, boxBounds[reluCount].Upper);
+                    else
+                    {
+                        var spread = Spread(blocks, beta);
+                        (l, u) = (head - spread, head + spread);
+                    }
+                    reluCount++;
+                    if (recordLayers) layers.Add(new LayerBounds(i, l, u));
+                    var relax = rule.Relax(l, u);
+                    var lam = relax.LamUp;
+                    var mu = (relax.MuUp - relax.MuLo) / 2;
+                    head = lam * head + (relax.MuUp + relax.MuLo) / 2;
+                    blocks = blocks.Select(b => b.Scale(lam)).ToList();
+                    if (beta is not null) beta = lam * beta + mu;
+                    else blocks.Add(NewBlock(mu));
+                    break;
+                default:
+                    throw new NotSupportedException($"zonotope: layer {network.Layers[i].Kind}");
+            }
+        }
+        var center = spec.Apply(head);
+        var total = blocks.Select(b => b.FinalAbsSum(spec)).Aggregate((x, y) => x + y);
+        if (beta is not null) total = total + spec.ApplyAbs(beta);
+        return new BoundResult(center - total, center + total, layers);
+    }
+
+    GeneratorBlock NewBlock(Tensor values) =>
+        cauchyProjections is { } k ? CauchyBlock.FromDiagonal(values, k, generator) : DiagonalBlock.FromValues(values);
+
+    static Tensor Spread(List<GeneratorBlock> blocks, Tensor? beta)
+    {
+        var s = blocks.Select(b => b.AbsSum()).Aggregate((x, y) => x + y);
+        return beta is null ? s : s + beta;
+    }
+}
