@@ -67,6 +67,6 @@ if ! command -v dotnet >/dev/null; then
 fi
 step "restoring NuGet packages"
 dotnet restore Paradox.sln --nologo -v quiet
-step "building src/Paradox.Cli (Release)"
-dotnet build src/Paradox.Cli -c Release --nologo -v quiet --no-restore
+step "building the paradox command (Release)"
+./paradox --version >/dev/null
 step "setup done"

@@ -8,4 +8,6 @@ root.Options.Add(Cli.Threads);
 root.Options.Add(Cli.Device);
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(CertifyCommand.Create());
+root.Subcommands.Add(BoundsCommand.Create());
 return root.Parse(args).Invoke();

@@ -73,7 +73,10 @@ public static class Tables
         table.AddRow("standard", r.Correct.ToString(), Percent(r.StandardAccuracy), "");
         if (r.PgdEvaluated) table.AddRow("PGD", r.PgdRobust.ToString(), Percent(r.PgdAccuracy), r.PgdSeconds.ToString("0.0"));
         foreach (var (domain, count) in r.Certified)
-            table.AddRow($"certified [{Markup.Escape(domain)}]", count.ToString(), Percent(r.CertifiedAccuracy(domain)), r.Seconds[domain].ToString("0.00"));
+        {
+            var label = r.Estimates.Contains(domain) ? $"estimate, not a certificate [{domain}]" : $"certified [{domain}]";
+            table.AddRow(Markup.Escape(label), count.ToString(), Percent(r.CertifiedAccuracy(domain)), r.Seconds[domain].ToString("0.00"));
+        }
         AnsiConsole.Write(table);
     }
 

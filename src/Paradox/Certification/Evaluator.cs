@@ -18,6 +18,8 @@ public sealed class EvaluationResult
     public Dictionary<string, int> Certified { get; } = new();
     public Dictionary<string, double> Seconds { get; } = new();
     public bool PgdEvaluated { get; set; } = true;
+    /// <summary>Domains whose counts are probabilistic estimates (Cauchy), not certificates.</summary>
+    public HashSet<string> Estimates { get; } = new();
 
     public double StandardAccuracy => N == 0 ? 0 : (double)Correct / N;
     public double PgdAccuracy => N == 0 ? 0 : (double)PgdRobust / N;

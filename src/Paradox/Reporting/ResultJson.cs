@@ -21,7 +21,13 @@ public static class ResultJson
         if (r.PgdEvaluated) json["pgd_accuracy"] = r.PgdAccuracy;
         if (r.Certified.Count > 0)
         {
-            json["certified"] = new JsonObject(r.Certified.Keys.Select(k => KeyValuePair.Create(k, (JsonNode?)r.CertifiedAccuracy(k))));
+            json["certified"] = new JsonObject(r.Certified.Keys.Where(k => !r.Estimates.Contains(k))
+                .Select(k => KeyValuePair.Create(k, (JsonNode?)r.CertifiedAccuracy(k))));
+            if (r.Estimates.Count > 0)
+            {
+                json["estimated"] = new JsonObject(r.Estimates.Select(k => KeyValuePair.Create(k, (JsonNode?)r.CertifiedAccuracy(k))));
+                json["estimated_note"] = "estimate, not a certificate: Cauchy projections estimate the bounds";
+            }
             json["seconds"] = new JsonObject(r.Seconds.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)Math.Round(kv.Value, 3))));
         }
         return json;

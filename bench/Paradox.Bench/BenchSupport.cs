@@ -1,0 +1,32 @@
+using Paradox;
+using Paradox.Data;
+using Paradox.Networks;
+
+namespace Paradox.Bench;
+
+static class BenchSupport
+{
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Paradox.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Paradox.sln not found above the benchmark binary");
+    }
+
+    public static string Model(string file) => Path.Combine(RepoRoot(), "..", "shared", "models", file);
+
+    public static Network LoadPaperModel(string net, DatasetInfo dataset)
+    {
+        var prefix = dataset == DatasetInfo.Mnist ? "mnist" : "fashionmnist";
+        return ModelFile.Load(Model($"{prefix}_{net}_box.pt"), new ModelFile.Hints(net, dataset, true));
+    }
+
+    /// <summary>Peak resident memory of this process (VmHWM), in MiB.</summary>
+    public static double PeakMemoryMiB()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+    }
+
+    public static void Configure() => TorchRuntime.Configure(null, "cpu", 0);
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the test suite and ends with one line "N passed, N failed"; exits non-zero on any failure.
+# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Relaxations).
+set -uo pipefail
+cd "$(dirname "$0")"
+export OMP_WAIT_POLICY=PASSIVE
+export GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet test tests/Paradox.Tests -c Release --nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+status=$?
+
+trx="$results/results.trx"
+if [ ! -f "$trx" ]; then
+  echo "0 passed, 1 failed"   # the tests did not run (build failure)
+  exit 1
+fi
+counters=$(grep -o '<Counters [^>]*>' "$trx")
+passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+errors=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+failed=$(( ${failed:-0} + ${errors:-0} ))
+echo "${passed:-0} passed, ${failed} failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
