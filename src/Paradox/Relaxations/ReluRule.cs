@@ -98,12 +98,12 @@ public static class Lines
     /// <summary>CROWN's adaptive lower line: `x` when `u >= -l`, else `0` (jumps at `|l| = |u|`).</summary>
     public static readonly Line Adaptive = (l, u) => (u.ge(-l).to(l.dtype), zeros_like(l));
 
-    /// <summary>A lower line of slope `sigmoid(gamma (l/(u+D) - u/(l-D)))` through the origin (CROWN-Soft, D = 1e-9).</summary>
-    public static Line SoftLower(double gamma) => (l, u) => (SoftSlope(l, u, gamma, CrownD), zeros_like(l));
+    /// <summary>A lower line of slope `sigmoid(gamma (l/(u+D) - u/(l-D)))` through the origin (CROWN-Soft).</summary>
+    public static Line SoftLower(double gamma) => (l, u) => (SoftSlope(l, u, gamma), zeros_like(l));
 
     /// <summary>The soft slope `sigmoid(gamma (l/(u+D) - u/(l-D)))`, close to 1 when `u >> -l` and to 0 when `-l >> u`.</summary>
-    public static Tensor SoftSlope(Tensor l, Tensor u, double gamma, double d = ZonoD) =>
-        sigmoid(gamma * (l / (u + d) - u / (l - d)));
+    public static Tensor SoftSlope(Tensor l, Tensor u, double gamma) =>
+        sigmoid(gamma * (l / (u + ZonoD) - u / (l - ZonoD)));
 
     /// <summary>
     /// The zonotope family's rule `y in lam x + mu +/- mu` as its two lines: lower `lam x`, upper `lam x + 2 mu`.
