@@ -61,6 +61,24 @@ public class CheckpointTests
         Assert.Equal([0.25f], norm.Sigma.data<float>().ToArray());
     }
 
+    [Theory]
+    [InlineData(float.NaN, 0.3f)]
+    [InlineData(0.1f, 0f)]
+    [InlineData(0.1f, float.PositiveInfinity)]
+    public void Unusable_normalization_constants_are_rejected(float mean, float sigma)
+    {
+        using var dir = new ScratchDir();
+        var path = dir.File("model.ckpt");
+        using (var saved = Build("fc1", DatasetInfo.Mnist))
+        {
+            ((NormalizeLayer)saved.Layers[0]).SetConstants(tensor(new[] { mean }), tensor(new[] { sigma }));
+            ModelFile.Save(path, saved);
+        }
+        var e = Assert.Throws<ParadoxException>(() => ModelFile.Load(path, NoHints));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("layers.0.mean/sigma", e.Message);
+    }
+
     [Fact]
     public void Extra_tensors_and_metadata_do_not_disturb_loading()
     {
