@@ -18,6 +18,7 @@ public class EvaluatorTests : IDisposable
 
     public EvaluatorTests()
     {
+        using var scope = NewDisposeScope(); // LabeledImages detaches the two tensors it keeps
         var images = SyntheticImages.Create(Count);
         Tensor predicted;
         using (no_grad()) predicted = network.Forward(images).argmax(1);
