@@ -1,13 +1,3 @@
-using System.CommandLine;
 using Paradox.Cli;
-using Paradox.Cli.Commands;
 
-var root = new RootCommand("Paradox: certified training of neural networks with convex relaxations, and the three properties (tightness, continuity, sensitivity) that explain why tighter relaxations often train worse.");
-root.Options.Add(Cli.Seed);
-root.Options.Add(Cli.Threads);
-root.Options.Add(Cli.Device);
-root.Subcommands.Add(EvalCommand.Create());
-root.Subcommands.Add(InfoCommand.Create());
-root.Subcommands.Add(CertifyCommand.Create());
-root.Subcommands.Add(BoundsCommand.Create());
-return root.Parse(args).Invoke();
+return App.BuildRoot().Parse(args).Invoke();

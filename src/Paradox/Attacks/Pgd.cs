@@ -31,8 +31,8 @@ public static class Pgd
     public static Result Attack(Network network, Tensor x, Tensor y, Tensor eps, PgdOptions options, Generator? generator = null)
     {
         options.Validate();
-        using var region = InputRegion.Ball(x, eps);
-        var e = InputRegion.PerSample(eps, x);
+        using var e = InputRegion.Radius(eps, x);
+        using var region = InputRegion.Ball(x, e);
         var best = x.detach().clone();
         var broken = zeros(x.shape[0], dtype: ScalarType.Bool, device: x.device);
         using (no_grad())

@@ -61,32 +61,83 @@ public static class TensorFile
     public static (JsonObject Metadata, Dictionary<string, Tensor> Tensors) Read(string path)
     {
         byte[] all = File.ReadAllBytes(path);
-        if (all.Length < 16 || !all.AsSpan(0, 8).SequenceEqual(Magic))
+        if (!all.AsSpan(0, Math.Min(all.Length, Magic.Length)).SequenceEqual(Magic))
             throw new ParadoxException($"{path}: not a Paradox checkpoint (bad magic)");
+        if (all.Length < 16)
+            throw new ParadoxException($"{path}: truncated checkpoint ({all.Length} bytes)");
         long headerLength = BitConverter.ToInt64(all, 8);
         if (headerLength <= 0 || 16 + headerLength > all.Length)
             throw new ParadoxException($"{path}: truncated checkpoint (header of {headerLength} bytes does not fit in {all.Length} bytes)");
-        JsonObject header;
-        try { header = JsonNode.Parse(all.AsSpan(16, (int)headerLength))!.AsObject(); }
-        catch (JsonException e) { throw new ParadoxException($"{path}: corrupt checkpoint header ({e.Message})", e); }
+        var header = Header.Parse(path, all.AsSpan(16, (int)headerLength));
         int dataStart = 16 + (int)headerLength;
-        var table = header["tensors"]!.AsArray();
-        long dataLength = table.Sum(t => (long)t!["length"]!);
+        long dataLength = header.Entries.Sum(e => e.Length);
         if (dataStart + dataLength != all.Length)
             throw new ParadoxException($"{path}: truncated or padded checkpoint (expected {dataStart + dataLength} bytes, found {all.Length})");
         var sha = Convert.ToHexStringLower(SHA256.HashData(all.AsSpan(dataStart)));
-        if (sha != (string?)header["data_sha256"])
+        if (sha != header.DataSha256)
             throw new ParadoxException($"{path}: checkpoint data is corrupt (checksum mismatch)");
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var entry in table)
+        foreach (var entry in header.Entries)
         {
-            var dtype = Enum.Parse<ScalarType>((string)entry!["dtype"]!);
-            var shape = entry["shape"]!.AsArray().Select(s => (long)s!).ToArray();
-            int offset = dataStart + (int)(long)entry["offset"]!, length = (int)entry["length"]!;
-            var t = empty(shape, dtype);
-            all.AsSpan(offset, length).CopyTo(t.bytes);
-            tensors[(string)entry["key"]!] = t;
+            var t = empty(entry.Shape, entry.DType);
+            all.AsSpan(dataStart + (int)entry.Offset, (int)entry.Length).CopyTo(t.bytes);
+            tensors[entry.Key] = t;
         }
-        return (header["metadata"]!.AsObject(), tensors);
+        return (header.Metadata, tensors);
+    }
+
+    sealed record Entry(string Key, ScalarType DType, long[] Shape, long Offset, long Length);
+
+    /// <summary>
+    /// The JSON header, checked for consistency: the checksum covers only the data, so a damaged header must
+    /// fail here (tensors laid out back to back, each exactly as long as its dtype and shape require).
+    /// </summary>
+    sealed record Header(JsonObject Metadata, IReadOnlyList<Entry> Entries, string DataSha256)
+    {
+        public static Header Parse(string path, ReadOnlySpan<byte> json)
+        {
+            try
+            {
+                var header = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("not a JSON object");
+                var metadata = header["metadata"] as JsonObject ?? throw new FormatException("missing 'metadata'");
+                var table = header["tensors"] as JsonArray ?? throw new FormatException("missing 'tensors'");
+                var entries = new List<Entry>();
+                long offset = 0;
+                foreach (var node in table)
+                {
+                    var entry = ParseEntry(node as JsonObject ?? throw new FormatException("tensor entry is not an object"));
+                    if (entry.Offset != offset)
+                        throw new FormatException($"tensor '{entry.Key}' starts at {entry.Offset}, expected {offset}");
+                    offset += entry.Length;
+                    entries.Add(entry);
+                }
+                return new Header(metadata, entries, Value<string>(header, "data_sha256"));
+            }
+            catch (Exception e) when (e is JsonException or FormatException or ArgumentException) // ArgumentException: a repeated property name
+            {
+                throw new ParadoxException($"{path}: corrupt checkpoint header ({e.Message})", e);
+            }
+        }
+
+        static Entry ParseEntry(JsonObject node)
+        {
+            var key = Value<string>(node, "key");
+            var dtypeName = Value<string>(node, "dtype");
+            if (!Enum.GetNames<ScalarType>().Contains(dtypeName))
+                throw new FormatException($"tensor '{key}' has unknown dtype '{dtypeName}'");
+            var dtype = Enum.Parse<ScalarType>(dtypeName);
+            var shape = (node["shape"] as JsonArray ?? throw new FormatException($"tensor '{key}' lacks 'shape'"))
+                .Select(s => s is JsonValue v && v.TryGetValue(out long n) && n >= 0 ? n : throw new FormatException($"tensor '{key}' has an invalid shape"))
+                .ToArray();
+            long offset = Value<long>(node, "offset"), length = Value<long>(node, "length");
+            using var scalar = empty(0, dtype);
+            double required = shape.Aggregate((double)scalar.ElementSize, (a, b) => a * b); // exact below 2^53, enough to compare
+            if (length > Array.MaxLength || length != required)
+                throw new FormatException($"tensor '{key}' of dtype {dtype} and shape [{string.Join(", ", shape)}] cannot occupy {length} bytes");
+            return new Entry(key, dtype, shape, offset, length);
+        }
+
+        static T Value<T>(JsonObject node, string name) =>
+            node[name] is JsonValue v && v.TryGetValue(out T? value) ? value : throw new FormatException($"missing or invalid '{name}'");
     }
 }

@@ -84,6 +84,8 @@ public static class ModelFile
                 throw new ParadoxException($"{path}: checkpoint holds a {net} network but --net {hints.Net} was given");
             if (hints.Dataset is not null && hints.Dataset != dataset)
                 throw new ParadoxException($"{path}: checkpoint was trained on {dataset.Name} but --dataset {hints.Dataset.Name} was given");
+            if (hints.Normalized is { } wanted && wanted != normalized)
+                throw new ParadoxException($"{path}: checkpoint holds a network {(normalized ? "with" : "without")} a Normalize layer but {(wanted ? "--unnormalized false" : "--unnormalized")} was given");
             var network = Architectures.Build(net, dataset, normalized, device: device);
             var weights = tensors.Where(kv => kv.Key.StartsWith("layers.", StringComparison.Ordinal)).ToDictionary();
             try { network.LoadStateDict(weights, path, restoreNormalization: true); }

@@ -104,6 +104,8 @@ public sealed class Network : IDisposable
             if (!hasMean && !hasSigma) continue;
             if (!hasMean || !hasSigma || mean!.numel() != norm.Channels || sigma!.numel() != norm.Channels)
                 throw new ParadoxException($"{source}: Normalize buffers layers.{i}.mean/sigma must both be present with {norm.Channels} value(s)");
+            if (!isfinite(mean).all().item<bool>() || !isfinite(sigma).logical_and(sigma.gt(0)).all().item<bool>())
+                throw new ParadoxException($"{source}: Normalize buffers layers.{i}.mean/sigma must be finite, with sigma > 0");
             norm.SetConstants(mean, sigma);
         }
     }

@@ -19,8 +19,19 @@ public sealed class InputRegion : IDisposable
 
     public static InputRegion Ball(Tensor x, Tensor eps)
     {
-        var e = PerSample(eps, x);
+        using var e = Radius(eps, x);
         return new InputRegion((x - e).clamp(0, 1), (x + e).clamp(0, 1));
+    }
+
+    /// <summary>
+    /// A scalar or per-sample eps checked (every value a number >= 0) and made ready to combine with
+    /// <paramref name="x"/>: its dtype (so float64 radii do not promote float32 inputs) and broadcastable shape.
+    /// </summary>
+    public static Tensor Radius(Tensor eps, Tensor x)
+    {
+        if (!eps.ge(0).all().item<bool>())
+            throw new ParadoxException($"--eps: every value must be a number >= 0 (got {eps.min().item<double>()})");
+        return PerSample(eps.to(x.dtype), x);
     }
 
     public static InputRegion Ball(Tensor x, double eps)

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Paradox.Cli.Commands;
+
+namespace Paradox.Cli;
+
+/// <summary>The `paradox` command tree; Program.cs runs it and tests invoke it in-process.</summary>
+public static class App
+{
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Paradox: certified training of neural networks with convex relaxations, and the three properties (tightness, continuity, sensitivity) that explain why tighter relaxations often train worse.");
+        root.Options.Add(Cli.Seed);
+        root.Options.Add(Cli.Threads);
+        root.Options.Add(Cli.Device);
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(CertifyCommand.Create());
+        root.Subcommands.Add(BoundsCommand.Create());
+        return root;
+    }
+}
