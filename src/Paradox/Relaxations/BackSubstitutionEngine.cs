@@ -108,13 +108,10 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
     /// </summary>
     static (Tensor A, Tensor Bias) ThroughRelu(Tensor a, Tensor bias, Tensor lamSame, Tensor muSame, Tensor lamOther, Tensor muOther)
     {
-        var pos = a.clamp_min(0);
-        var neg = a.clamp_max(0);
-        var ls = lamSame.unsqueeze(1); var lo = lamOther.unsqueeze(1);
-        var ms = muSame.unsqueeze(1); var mo = muOther.unsqueeze(1);
-        var newA = pos * ls + neg * lo;
-        var newBias = bias + (pos * ms + neg * mo).flatten(2).sum(2);
-        return (newA, newBias);
+        var positive = a.ge(0);
+        var slope = where(positive, lamSame.unsqueeze(1), lamOther.unsqueeze(1));
+        var offset = where(positive, muSame.unsqueeze(1), muOther.unsqueeze(1));
+        return (a * slope, bias + (a * offset).flatten(2).sum(2));
     }
 
     static (Tensor A, Tensor Bias) ThroughAffine(AffineLayer layer, Tensor a, Tensor bias)
@@ -129,7 +126,7 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
     }
 
     /// <summary>The adjoint of the convolution, with the output padding that restores the input shape.</summary>
-    static Tensor TransposedConv(Conv2dLayer conv, Tensor x)
+    internal static Tensor TransposedConv(Conv2dLayer conv, Tensor x)
     {
         long h = conv.InputShape[1], w = conv.InputShape[2];
         long outH = (conv.OutputShape[1] - 1) * conv.Stride - 2 * conv.Padding + conv.Kernel;
@@ -145,13 +142,17 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
         return (scaled, bias + shift);
     }
 
+    /// <summary>`min/max of A x + bias` over the input box, as `A c -/+ |A| r` (centre c, radius r).</summary>
     static (Tensor Lower, Tensor? Upper) Concretize(Coefficients c, InputRegion region)
     {
-        var lo = region.Lower.unsqueeze(1);
-        var hi = region.Upper.unsqueeze(1);
-        var lower = (c.ALower.clamp_min(0) * lo + c.ALower.clamp_max(0) * hi).flatten(2).sum(2) + c.BiasLower;
-        Tensor? upper = c.AUpper is null ? null : (c.AUpper.clamp_min(0) * hi + c.AUpper.clamp_max(0) * lo).flatten(2).sum(2) + c.BiasUpper!;
-        return (lower, upper);
+        var center = ((region.Upper + region.Lower) / 2).flatten(1).unsqueeze(2);
+        var radius = ((region.Upper - region.Lower) / 2).flatten(1).unsqueeze(2);
+        Tensor Side(Tensor a, Tensor bias, double sign)
+        {
+            var flat = a.flatten(2);
+            return flat.matmul(center).squeeze(2) + sign * flat.abs().matmul(radius).squeeze(2) + bias;
+        }
+        return (Side(c.ALower, c.BiasLower, -1), c.AUpper is null ? null : Side(c.AUpper, c.BiasUpper!, 1));
     }
 
     /// <summary>

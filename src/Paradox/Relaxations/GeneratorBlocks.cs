@@ -71,19 +71,18 @@ public sealed class DiagonalBlock : GeneratorBlock
 
     public override GeneratorBlock Affine(AffineLayer layer)
     {
-        // Term t maps to D[b, t] * (layer applied to the unit vector of neuron Index[t]).
-        Tensor columns;
-        if (layer is LinearLayer linear)
-            columns = linear.Weight.index_select(1, Index).t(); // [T, out]
-        else
-        {
-            var units = zeros([Index.shape[0], Neurons], dtype: D.dtype, device: D.device);
-            units.scatter_(1, Index.unsqueeze(1), ones([Index.shape[0], 1], dtype: D.dtype, device: D.device));
-            columns = layer.ApplyLinear(units.reshape([Index.shape[0], .. Shape])); // [T, *out]
-        }
-        var d = D.t(); // [T, B]
-        var e = d.reshape([d.shape[0], d.shape[1], .. Enumerable.Repeat(1L, (int)columns.dim() - 1)]) * columns.unsqueeze(1);
-        return new DenseBlock(e);
+        if (layer is Conv2dLayer conv) return new ConvolvedDiagonalBlock(this, conv);
+        // Term t maps to D[b, t] times column Index[t] of W.
+        var columns = ((LinearLayer)layer).Weight.index_select(1, Index).t(); // [T, out]
+        return new DenseBlock(D.t().unsqueeze(2) * columns.unsqueeze(1));
+    }
+
+    /// <summary>Unit vectors of the selected neurons, [T, *shape].</summary>
+    internal Tensor Units()
+    {
+        var units = zeros([Index.shape[0], Neurons], dtype: D.dtype, device: D.device);
+        units.scatter_(1, Index.unsqueeze(1), ones([Index.shape[0], 1], dtype: D.dtype, device: D.device));
+        return units.reshape([Index.shape[0], .. Shape]);
     }
 
     public override Tensor AbsSum() =>
@@ -92,6 +91,76 @@ public sealed class DiagonalBlock : GeneratorBlock
     public override Tensor FinalAbsSum(FinalSpec spec) =>
         // sum_t |D[b,t]| |W'[b,k,Index t]|
         spec.Weight.index_select(2, Index).abs().bmm(D.abs().unsqueeze(2)).squeeze(2);
+}
+
+/// <summary>
+/// Diagonal generators mapped by a convolution and then scaled per neuron: term t is
+/// `D[b, t] * S[b] * conv(e_Index[t])`. Convolutions are sparse, so this is kept factored: its norms are a
+/// small product `|D| |G|` (G = conv of the unit vectors), and the next Linear layer (or the final
+/// specification) maps it with one transposed convolution of its weight rows, never materialising the
+/// [T, B, C, H, W] generator tensor.
+/// </summary>
+public sealed class ConvolvedDiagonalBlock : GeneratorBlock
+{
+    readonly DiagonalBlock source;
+    readonly Conv2dLayer conv;
+    readonly Tensor? scale;      // [B, *shape] or null (all ones)
+    readonly long[] shape;       // per-sample shape of the block (the conv output, possibly flattened)
+    Tensor? absColumns;          // |G| [T, n], computed on first use
+
+    public ConvolvedDiagonalBlock(DiagonalBlock source, Conv2dLayer conv, Tensor? scale = null, long[]? shape = null, Tensor? absColumns = null)
+    {
+        this.source = source;
+        this.conv = conv;
+        this.scale = scale;
+        this.shape = shape ?? conv.OutputShape;
+        this.absColumns = absColumns;
+    }
+
+    long Batch => source.D.shape[0];
+
+    public override GeneratorBlock Scale(Tensor perNeuron)
+    {
+        var s = perNeuron.reshape([Batch, .. shape]);
+        return new ConvolvedDiagonalBlock(source, conv, scale is null ? s : scale * s, shape, absColumns);
+    }
+
+    public override GeneratorBlock Flatten() =>
+        new ConvolvedDiagonalBlock(source, conv, scale?.flatten(1), [shape.Aggregate(1L, (a, b) => a * b)], absColumns);
+
+    public override Tensor AbsSum()
+    {
+        absColumns ??= conv.ApplyLinear(source.Units()).abs().flatten(1);
+        var sum = source.D.abs().matmul(absColumns); // [B, n]
+        if (scale is not null) sum = sum * scale.abs().flatten(1);
+        return sum.reshape([Batch, .. shape]);
+    }
+
+    public override GeneratorBlock Affine(AffineLayer layer)
+    {
+        if (layer is LinearLayer linear) return new DenseBlock(MapRows(linear.Weight.unsqueeze(0)).permute(2, 0, 1));
+        return Materialize().Affine(layer);
+    }
+
+    public override Tensor FinalAbsSum(FinalSpec spec) => MapRows(spec.Weight).abs().sum(2);
+
+    /// <summary>For rows R [1 or B, K, n] of a linear map on this block: `R S conv(e_t) D[b,t]` as [B, K, T].</summary>
+    Tensor MapRows(Tensor rows)
+    {
+        var scaled = scale is null ? rows.expand(Batch, -1, -1) : rows * scale.flatten(1).unsqueeze(1);
+        long k = scaled.shape[1];
+        var image = scaled.reshape([Batch * k, .. conv.OutputShape]);
+        var back = BackSubstitutionEngine.TransposedConv(conv, image).flatten(1).index_select(1, source.Index); // [B*K, T]
+        return back.reshape(Batch, k, -1) * source.D.unsqueeze(1);
+    }
+
+    DenseBlock Materialize()
+    {
+        var columns = conv.ApplyLinear(source.Units()); // [T, *out]
+        var e = source.D.t().reshape([source.D.shape[1], Batch, 1, 1, 1]) * columns.unsqueeze(1);
+        if (scale is not null) e = e * scale.reshape([Batch, .. conv.OutputShape]).unsqueeze(0);
+        return new DenseBlock(e.reshape([e.shape[0], Batch, .. shape]));
+    }
 }
 
 /// <summary>
