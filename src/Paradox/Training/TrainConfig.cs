@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Paradox.Training;
+
+/// <summary>Training modes of the paper's `cert.py`.</summary>
+public enum TrainMode { TrainProvable, TrainNatural, TrainPgd, Eval }
+
+/// <summary>
+/// Every resolved setting of a run: the flags of the paper's `cert.py` (same names and meanings) plus the
+/// native ones. Serialised to `config.json`; its hash identifies the run's configuration.
+/// </summary>
+public sealed record TrainConfig
+{
+    // identity and environment
+    public string Label { get; init; } = "run";
+    public long Seed { get; init; } = 100;
+    public string Device { get; init; } = "cpu";
+    public int? Threads { get; init; }
+    public TrainMode Mode { get; init; } = TrainMode.TrainProvable;
+    public string Dataset { get; init; } = "mnist";
+    public string Net { get; init; } = "FC";
+    public string? DataDir { get; init; }
+    public string MainDir { get; init; } = ".";
+    public string? LoadModel { get; init; }
+
+    // relaxation used for training (a catalogue name, possibly with `:variant` parts) and its variant flags
+    public string? TrainDomain { get; init; }
+    public string? CrownVariant { get; init; }
+    public double? SoftSlopeGamma { get; init; }
+    public double? ZonoKappa { get; init; }
+    public double? LooseboxWiden { get; init; }
+    public double? LooseboxRound { get; init; }
+    public double DcsPerOne { get; init; } = 1;
+
+    // data and model
+    public int BatchSize { get; init; } = 100;
+    public int BatchPieces { get; init; } = 1;
+    /// <summary>Percentage (1-100) of the training set, stratified per class.</summary>
+    public int Percent { get; init; } = 100;
+    public string InitMethod { get; init; } = "default";
+    public bool Unnormalized { get; init; }
+    public bool Relu6 { get; init; }
+    public bool DoTransform { get; init; }
+
+    // loss
+    public double? EpsTrain { get; init; }
+    public string C { get; init; } = "diffs";
+    public string? Reg { get; init; }
+    public double RegLambda { get; init; }
+
+    // schedule: warm-up (natural) -> ramp of eps/kappa/beta -> constant, counted in optimizer steps
+    public int NEpochs { get; init; } = 200;
+    public int WarmupEpochs { get; init; }
+    public int MixEpochs { get; init; } = 50;
+    public double Eps1 { get; init; }
+    public double Kappa1 { get; init; } = 1;
+    public double Kappa2 { get; init; }
+    public double Beta1 { get; init; } = 1;
+    public double Beta2 { get; init; } = 1;
+
+    // optimiser and learning-rate schedule
+    public string Opt { get; init; } = "adam";
+    public double Lr { get; init; } = 5e-4;
+    /// <summary>Epochs at which the LR is multiplied by 0.1; values below 1 are fractions of NEpochs.</summary>
+    public double[]? LrMilestones { get; init; }
+    public bool IbpScheduling { get; init; }
+    public bool Tenhalf { get; init; }
+
+    // PGD (train-pgd and evaluation)
+    public int PgdSteps { get; init; } = 100;
+    public double PgdStepSize { get; init; } = 0.01;
+
+    // final evaluation
+    public double[] EpsTest { get; init; } = [];
+    public string[] VerifyDomains { get; init; } = [];
+    public int? VerifyMaxTests { get; init; }
+    /// <summary>`--skip` of cert.py: the number of epochs to skip (0 = skip the first epoch), -1 = none.</summary>
+    public int Skip { get; init; } = -1;
+
+    // native
+    public int SaveEvery { get; init; } = 1;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TrainConfig FromJson(string json, string source)
+    {
+        try { return JsonSerializer.Deserialize<TrainConfig>(json, Json) ?? throw new JsonException("empty"); }
+        catch (JsonException e) { throw new ParadoxException($"{source}: not a valid run configuration ({e.Message})", e); }
+    }
+
+    /// <summary>SHA-256 of the settings that change the trained weights (not the label, paths or thread count).</summary>
+    public string Hash()
+    {
+        var identity = this with { Label = "", MainDir = "", DataDir = null, Threads = null, SaveEvery = 0, Device = "" };
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToJson())))[..16];
+    }
+}
