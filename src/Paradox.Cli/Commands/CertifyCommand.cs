@@ -44,12 +44,7 @@ public static class CertifyCommand
             var relaxations = RelaxationOptions.Parse(result.GetValue(domains)!, relax.Read(result), generator, "--domains");
             using var network = model.LoadNetwork(result, device);
             using var data = model.LoadTestSet(result, network, result.GetValue(n));
-            var certifiers = relaxations.Select(r => (r.Name, (Evaluator.BatchCertifier)((x, y, eps) =>
-            {
-                using var _ = no_grad();
-                using var region = InputRegion.Ball(x, eps);
-                return r.Certify(network, region, y, specKind);
-            }))).ToList();
+            var certifiers = Evaluator.Certifiers(network, relaxations, specKind);
             var r = ProgressBar.Run($"certify eps={e}", data.Count, advance =>
                 Evaluator.Run(network, data, e, pgdOptions, result.GetValue(batch), certifiers, generator, advance));
             foreach (var relaxation in relaxations.Where(x => x.IsEstimate)) r.Estimates.Add(relaxation.Name);

@@ -34,6 +34,16 @@ public static class Evaluator
 {
     public delegate Tensor BatchCertifier(Tensor x, Tensor y, double eps);
 
+    /// <summary>Each relaxation as a certifier of the eps-ball around every sample (no gradients).</summary>
+    public static List<(string Name, BatchCertifier Certify)> Certifiers(Network network, IEnumerable<Relaxations.Relaxation> relaxations,
+        Relaxations.SpecKind spec = Relaxations.SpecKind.Diffs) =>
+        relaxations.Select(r => (r.Name, (BatchCertifier)((x, y, eps) =>
+        {
+            using var _ = no_grad();
+            using var region = Relaxations.InputRegion.Ball(x, eps);
+            return r.Certify(network, region, y, spec);
+        }))).ToList();
+
     public static EvaluationResult Run(Network network, LabeledImages data, double eps, PgdOptions? pgd, int batchSize,
         IReadOnlyList<(string Name, BatchCertifier Certify)>? certifiers = null, Generator? generator = null,
         Action<int>? advance = null)
