@@ -98,8 +98,8 @@ public sealed class TrainOptions
     /// </summary>
     public TrainConfig Read(ParseResult result, bool certCompat)
     {
-        string Given(Option<string?> option, string fallback) =>
-            result.GetValue(option) ?? (certCompat ? throw new ParadoxException($"{option.Name} is required (as in cert.py)") : fallback);
+        string RequiredByCert(Option<string?> option, string trainDefault) =>
+            result.GetValue(option) ?? (certCompat ? throw new ParadoxException($"{option.Name} is required (as in cert.py)") : trainDefault);
 
         CheckSetting(result.GetValue(Setting)!);
         var flags = Relaxation.Read(result);
@@ -108,13 +108,13 @@ public sealed class TrainOptions
         if (certCompat && verifyDomains is null) throw new ParadoxException($"{VerifyDomains.Name} is required (as in cert.py)");
         var config = new TrainConfig
         {
-            Label = Given(Label, Defaults.Label),
+            Label = RequiredByCert(Label, Defaults.Label),
             Seed = result.GetResult(Cli.Seed) is { Implicit: false } ? result.GetValue(Cli.Seed) : Defaults.Seed,
             Device = device,
             Threads = result.GetValue(Cli.Threads),
-            Mode = TrainModes.Parse(Given(Mode, Defaults.Mode.Name())),
-            Dataset = DatasetInfo.Parse(Given(Dataset, Defaults.Dataset)).Name,
-            Net = Architectures.Canonical(Given(Net, Defaults.Net)),
+            Mode = TrainModes.Parse(RequiredByCert(Mode, Defaults.Mode.Name())),
+            Dataset = DatasetInfo.Parse(RequiredByCert(Dataset, Defaults.Dataset)).Name,
+            Net = Architectures.Canonical(RequiredByCert(Net, Defaults.Net)),
             DataDir = result.GetValue(DataDir),
             MainDir = result.GetValue(MainDir)!,
             LoadModel = result.GetValue(LoadModel),
