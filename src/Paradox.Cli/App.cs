@@ -16,6 +16,8 @@ public static class App
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(CertifyCommand.Create());
         root.Subcommands.Add(BoundsCommand.Create());
+        root.Subcommands.Add(TrainCommand.CreateTrain());
+        root.Subcommands.Add(TrainCommand.CreateCert());
         return root;
     }
 }

@@ -2,10 +2,10 @@ using Paradox.Cli;
 
 namespace Paradox.Tests.Cli;
 
-/// <summary>Runs the `paradox` command tree in-process and captures what it writes to standard error.</summary>
+/// <summary>Runs the `paradox` command tree in-process and captures what it writes to standard error (and output).</summary>
 static class CliRunner
 {
-    /// <summary>Console.Error is process-wide, so the tests that redirect it run one at a time.</summary>
+    /// <summary>Console.Error and Console.Out are process-wide, so the tests that redirect them run one at a time.</summary>
     public const string Collection = "Console.Error";
 
     public static (int ExitCode, string[] ErrorLines) Run(params string[] args)
@@ -21,6 +21,26 @@ static class CliRunner
         finally
         {
             Console.SetError(original);
+        }
+    }
+
+    /// <summary>
+    /// Also captures standard output: only for commands that write with Console.Out (Spectre's AnsiConsole would
+    /// keep the redirected writer after it is disposed).
+    /// </summary>
+    public static (int ExitCode, string Output, string[] ErrorLines) RunWithOutput(params string[] args)
+    {
+        var original = Console.Out;
+        using var output = new StringWriter();
+        Console.SetOut(output);
+        try
+        {
+            var (code, errors) = Run(args);
+            return (code, output.ToString(), errors);
+        }
+        finally
+        {
+            Console.SetOut(original);
         }
     }
 }

@@ -1,0 +1,38 @@
+using System.CommandLine;
+
+namespace Paradox.Cli.Commands;
+
+/// <summary>`paradox train` and `paradox cert`: one training (or evaluation) run from the flags of the paper's cert.py.</summary>
+public static class TrainCommand
+{
+    public static Command CreateTrain() => Create("train", """
+        Train (or evaluate) a network with a relaxation: warm-up, ramp of eps/kappa/beta, then constant.
+        Takes the flags of the paper's cert.py (underscore or kebab-case spelling) with the same defaults
+        (--seed 100, --dcs_per_one 1); the device is cuda when available, else the CPU.
+        """, certCompat: false);
+
+    public static Command CreateCert() => Create("cert", """
+        Accepts every flag of the paper's cert.py, with its defaults and required flags, so a line of the
+        published scripts runs by replacing `python3 cert.py` with `./paradox cert`.
+        cert.py's defaults apply: --seed 100, --device cuda (the CPU, with a notice, when CUDA is missing),
+        --dcs_per_one 1. --neptune and --onnx_file are ignored with a notice.
+        """, certCompat: true);
+
+    static Command Create(string name, string description, bool certCompat)
+    {
+        var options = new TrainOptions();
+        var command = new Command(name, description);
+        options.AddTo(command);
+        command.SetBody(result =>
+        {
+            var config = options.Read(result, certCompat);
+            if (result.GetValue(options.DryRun))
+            {
+                Console.Out.WriteLine(config.ToJson());
+                return 0;
+            }
+            return TrainRunner.Run(config, result.GetValue(options.Resume), result);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,110 @@
+using Paradox.Data;
+using Paradox.Networks;
+using Paradox.Relaxations;
+
+namespace Paradox.Training;
+
+/// <summary>
+/// The rules a <see cref="TrainConfig"/> must satisfy before a run starts. Each violation is a
+/// <see cref="ParadoxException"/> whose one-line message names the `cert.py` flag.
+/// </summary>
+public static class TrainConfigValidation
+{
+    /// <summary>The relaxation variant flags of the run; `dcs_per_one` only matters with `loosebox_round`.</summary>
+    public static RelaxationFlags RelaxationFlags(this TrainConfig c) =>
+        new(c.CrownVariant, c.SoftSlopeGamma, c.ZonoKappa, c.LooseboxWiden, c.LooseboxRound,
+            c.LooseboxRound is null ? null : c.DcsPerOne);
+
+    public static void Validate(this TrainConfig c)
+    {
+        ValidateIdentity(c);
+        ValidateDataAndModel(c);
+        ValidateSchedule(c);
+        ValidateModeRequirements(c);
+        ValidateDomains(c);
+    }
+
+    static void ValidateIdentity(TrainConfig c)
+    {
+        if (c.Label.Length == 0 || c.Label is "." or ".." || c.Label.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new ParadoxException($"--label: '{c.Label}' cannot name a run directory (use letters, digits, '-', '_' or '.')");
+        if (c.Threads is < 1) throw new ParadoxException($"--threads: must be at least 1 (got {c.Threads})");
+        if (c.SaveEvery < 1) throw new ParadoxException($"--save_every: must be at least 1 (got {c.SaveEvery})");
+        if (c.Skip < -1) throw new ParadoxException($"--skip: must be -1 (none) or a number of epochs >= 0 (got {c.Skip})");
+    }
+
+    static void ValidateDataAndModel(TrainConfig c)
+    {
+        var dataset = DatasetInfo.Parse(c.Dataset);
+        Architectures.Canonical(c.Net);
+        Architectures.ParseInit(c.InitMethod);
+        Specification.Parse(c.C);
+        if (c.Opt is not ("adam" or "sgd")) throw new ParadoxException($"--opt: unknown optimizer '{c.Opt}' (expected adam or sgd)");
+        if (c.Reg is not (null or "L1" or "L2")) throw new ParadoxException($"--reg: unknown regularizer '{c.Reg}' (expected L1 or L2)");
+        if (c.BatchSize < 1) throw new ParadoxException($"--batch_size: must be at least 1 (got {c.BatchSize})");
+        if (c.BatchPieces < 1 || c.BatchPieces > c.BatchSize)
+            throw new ParadoxException($"--batch_pieces: must be between 1 and --batch_size {c.BatchSize} (got {c.BatchPieces})");
+        if (c.Percent is < 1 or > 100) throw new ParadoxException($"--percent: must be between 1 and 100 (got {c.Percent})");
+        if (c.VerifyMaxTests is < 1) throw new ParadoxException($"--verify_max_tests: must be at least 1 (got {c.VerifyMaxTests})");
+        if (c.Relu6) throw new ParadoxException("--relu6 is not supported by the Paradox engines yet");
+        if (c.DoTransform && (dataset == DatasetInfo.Mnist || dataset == DatasetInfo.FashionMnist))
+            throw new ParadoxException($"--do_transform: augmentation applies to cifar10 and svhn only (as in cert.py), not {dataset.Name}");
+    }
+
+    static void ValidateSchedule(TrainConfig c)
+    {
+        NonNegative(c.NEpochs, "--n_epochs");
+        NonNegative(c.WarmupEpochs, "--warmup_epochs");
+        NonNegative(c.MixEpochs, "--mix_epochs");
+        if (!(double.IsFinite(c.Lr) && c.Lr > 0)) throw new ParadoxException($"--lr: must be a number > 0 (got {c.Lr})");
+        NonNegative(c.RegLambda, "--reg_lambda");
+        if (c.EpsTrain is { } epsTrain) NonNegative(epsTrain, "--eps_train");
+        NonNegative(c.Eps1, "--eps1");
+        foreach (var eps in c.EpsTest) NonNegative(eps, "--eps_test");
+        foreach (var milestone in c.LrMilestones ?? []) NonNegative(milestone, "--lr_milestones");
+        UnitInterval(c.Kappa1, "--kappa1");
+        UnitInterval(c.Kappa2, "--kappa2");
+        UnitInterval(c.Beta1, "--beta1");
+        UnitInterval(c.Beta2, "--beta2");
+        NonNegative(c.PgdSteps, "--pgd_steps");
+        NonNegative(c.PgdStepSize, "--pgd_step_size");
+    }
+
+    static void ValidateModeRequirements(TrainConfig c)
+    {
+        if (c.Mode == TrainMode.TrainProvable && c.TrainDomain is null)
+            throw new ParadoxException("--train_domain: --mode train-provable needs a training domain");
+        if (c.Mode is TrainMode.TrainProvable or TrainMode.TrainPgd && c.EpsTrain is null)
+            throw new ParadoxException($"--eps_train: --mode {c.Mode.Name()} needs the training radius");
+        if (c.Mode == TrainMode.Eval && c.LoadModel is null)
+            throw new ParadoxException("--load_model: --mode eval needs the model to evaluate");
+    }
+
+    static void ValidateDomains(TrainConfig c)
+    {
+        if (c.CrownVariant is { } variant && !ReluRules.CrownVariants.ContainsKey(variant))
+            throw new ParadoxException($"--crown_variant: unknown variant '{variant}' (expected {string.Join(", ", ReluRules.CrownVariants.Keys)})");
+        var flags = c.RelaxationFlags();
+        if (c.TrainDomain is { } train) CheckDomain(train, flags, "--train_domain");
+        foreach (var domain in c.VerifyDomains) CheckDomain(domain, flags, "--verify_domains");
+        var duplicate = c.VerifyDomains.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ParadoxException($"--verify_domains: domain '{duplicate.Key}' is listed twice");
+    }
+
+    static void CheckDomain(string domain, RelaxationFlags flags, string flag)
+    {
+        if (domain.Split(':')[0].Trim().Equals("triangle", StringComparison.OrdinalIgnoreCase))
+            throw new ParadoxException($"{flag}: domain 'triangle' (the triangle LP relaxation of cert.py) is not supported yet by Paradox");
+        RelaxationCatalog.Create(domain, flags, flagName: flag);
+    }
+
+    static void NonNegative(double value, string flag)
+    {
+        if (!(double.IsFinite(value) && value >= 0)) throw new ParadoxException($"{flag}: must be a number >= 0 (got {value})");
+    }
+
+    static void UnitInterval(double value, string flag)
+    {
+        if (!(value >= 0 && value <= 1)) throw new ParadoxException($"{flag}: must be between 0 and 1 (got {value})");
+    }
+}
