@@ -1,4 +1,5 @@
 using Paradox.Cli;
+using Spectre.Console;
 
 namespace Paradox.Tests.Cli;
 
@@ -21,6 +22,35 @@ static class CliRunner
         finally
         {
             Console.SetError(original);
+        }
+    }
+
+    /// <summary>
+    /// Runs with standard output captured as well: Console.Out and Spectre's console, without colours and wide
+    /// enough that tables do not wrap.
+    /// </summary>
+    public static (int ExitCode, string Output, string[] ErrorLines) RunCapturingOutput(params string[] args)
+    {
+        var (originalOut, originalConsole) = (Console.Out, AnsiConsole.Console);
+        using var output = new StringWriter();
+        Console.SetOut(output);
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        AnsiConsole.Console.Profile.Width = 250;
+        try
+        {
+            var (code, errors) = Run(args);
+            return (code, output.ToString(), errors);
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+            AnsiConsole.Console = originalConsole;
         }
     }
 }
