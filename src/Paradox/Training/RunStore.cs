@@ -151,11 +151,11 @@ public sealed class RunStore : IDisposable
     public void MarkKilled(string label) =>
         Update(label, "status = $status, ended_at = $now, updated_at = $now", ("$status", RunStatus.Killed.ToText()));
 
-    /// <summary>The runs that match, oldest first.</summary>
+    /// <summary>The runs that match, oldest first (runs begun in the same millisecond in the order they were recorded).</summary>
     public IReadOnlyList<RunRecord> List(RunFilter filter)
     {
         var matches = filter.Compile();
-        return Guard(() => ReadRows($"SELECT {Columns} FROM runs ORDER BY started_at, label").Select(Reconcile).Where(matches).ToList());
+        return Guard(() => ReadRows($"SELECT {Columns} FROM runs ORDER BY started_at, rowid").Select(Reconcile).Where(matches).ToList());
     }
 
     public RunRecord? Get(string label) => Guard(() => ReadRow(label) is { } row ? Reconcile(row) : null);
