@@ -18,6 +18,7 @@ public static class App
         root.Subcommands.Add(BoundsCommand.Create());
         root.Subcommands.Add(TrainCommand.CreateTrain());
         root.Subcommands.Add(TrainCommand.CreateCert());
+        root.Subcommands.Add(RunsCommand.Create());
         return root;
     }
 }

@@ -1,4 +1,5 @@
 using Paradox.Cli;
+using Spectre.Console;
 
 namespace Paradox.Tests.Cli;
 
@@ -25,14 +26,22 @@ static class CliRunner
     }
 
     /// <summary>
-    /// Also captures standard output: only for commands that write with Console.Out (Spectre's AnsiConsole would
-    /// keep the redirected writer after it is disposed).
+    /// Runs with standard output captured as well: Console.Out and Spectre's console, without colours and wide
+    /// enough that tables do not wrap.
     /// </summary>
-    public static (int ExitCode, string Output, string[] ErrorLines) RunWithOutput(params string[] args)
+    public static (int ExitCode, string Output, string[] ErrorLines) RunCapturingOutput(params string[] args)
     {
-        var original = Console.Out;
+        var (originalOut, originalConsole) = (Console.Out, AnsiConsole.Console);
         using var output = new StringWriter();
         Console.SetOut(output);
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        AnsiConsole.Console.Profile.Width = 250;
         try
         {
             var (code, errors) = Run(args);
@@ -40,7 +49,8 @@ static class CliRunner
         }
         finally
         {
-            Console.SetOut(original);
+            Console.SetOut(originalOut);
+            AnsiConsole.Console = originalConsole;
         }
     }
 }

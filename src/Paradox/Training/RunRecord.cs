@@ -1,0 +1,38 @@
+namespace Paradox.Training;
+
+public enum RunStatus { Running, Finished, Failed, Killed }
+
+public static class RunStatusText
+{
+    /// <summary>The lower-case name stored in runs.db and typed by users: running, finished, failed, killed.</summary>
+    public static string ToText(this RunStatus status) => status.ToString().ToLowerInvariant();
+
+    public static RunStatus Parse(string text, string flagName = "--status")
+    {
+        foreach (var status in Enum.GetValues<RunStatus>())
+            if (status.ToText() == text.ToLowerInvariant()) return status;
+        throw new ParadoxException($"{flagName}: unknown run status '{text}' (expected running, finished, failed or killed)");
+    }
+}
+
+/// <summary>One run as runs.db records it. Times are UTC.</summary>
+public sealed record RunRecord(
+    string Label,
+    string RunDir,
+    string ConfigHash,
+    string ConfigJson,
+    RunStatus Status,
+    int Pid,
+    string Host,
+    DateTime StartedAt,
+    DateTime? EndedAt,
+    int EpochsDone,
+    string? ResultsJson,
+    string? Error)
+{
+    /// <summary>The run's configuration, parsed from <see cref="ConfigJson"/>.</summary>
+    public TrainConfig Config => TrainConfig.FromJson(ConfigJson, $"runs.db: configuration of run {Label}");
+
+    /// <summary>From the first start to the end, or to <paramref name="now"/> while the run is going.</summary>
+    public TimeSpan Duration(DateTime now) => (EndedAt ?? now) - StartedAt;
+}
