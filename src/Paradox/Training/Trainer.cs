@@ -59,14 +59,11 @@ public sealed class Trainer : IDisposable
         };
         var relaxation = config.Mode == TrainMode.TrainProvable
             ? RelaxationCatalog.Create(config.TrainDomain ?? throw new ParadoxException("--train_domain is required for --mode train-provable"),
-                Flags(config), generator, "--train_domain")
+                config.RelaxationFlags(), generator, "--train_domain")
             : null;
         loss = new TrainingLoss(config, relaxation, generator);
         if (config.Skip >= 0) Position = new TrainingPosition(config.Skip + 1, 0, (long)(config.Skip + 1) * loader.BatchesPerEpoch, EpochTotals.Zero);
     }
-
-    public static RelaxationFlags Flags(TrainConfig c) =>
-        new(c.CrownVariant, c.SoftSlopeGamma, c.ZonoKappa, c.LooseboxWiden, c.LooseboxRound, c.LooseboxRound is null ? null : c.DcsPerOne);
 
     public int BatchesPerEpoch => loader.BatchesPerEpoch;
     public Schedule Schedule => schedule;

@@ -44,7 +44,7 @@ public class PaperFlagLinesTests
     public void Line_resolves_to_its_settings_and_cert_py_defaults(int lineNumber)
     {
         var line = FlagLine.Parse(Lines[lineNumber - 1]);
-        var (code, output, errors) = CliRunner.RunWithOutput(["cert", .. line.ToArgs(), "--dry_run"]);
+        var (code, output, errors) = CliRunner.RunCapturingOutput(["cert", .. line.ToArgs(), "--dry_run"]);
 
         Assert.True(code == 0, $"line {lineNumber}: exit {code}: {string.Join(" | ", errors)}");
         Assert.All(errors, e => Assert.StartsWith("notice: ", e));

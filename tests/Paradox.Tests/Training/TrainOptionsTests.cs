@@ -15,7 +15,7 @@ public class TrainOptionsTests
     /// <summary>Runs a command with --dry_run; asserts success and returns the configuration and the stderr lines.</summary>
     static (JsonElement Config, string[] Errors) DryRun(string command, string flags)
     {
-        var (code, output, errors) = CliRunner.RunWithOutput([command, .. FlagLine.Parse(flags).ToArgs(), "--dry_run"]);
+        var (code, output, errors) = CliRunner.RunCapturingOutput([command, .. FlagLine.Parse(flags).ToArgs(), "--dry_run"]);
         Assert.True(code == 0, $"exit {code}: {string.Join(" | ", errors)}");
         using var json = JsonDocument.Parse(output);
         return (json.RootElement.Clone(), errors);

@@ -15,7 +15,7 @@ public class TrainValidationTests
 
     static string Fails(FlagLine line)
     {
-        var (code, output, errors) = CliRunner.RunWithOutput(["cert", .. line.ToArgs(), "--dry_run"]);
+        var (code, output, errors) = CliRunner.RunCapturingOutput(["cert", .. line.ToArgs(), "--dry_run"]);
         Assert.Equal(2, code);
         Assert.Equal("", output);
         var error = Assert.Single(errors);

@@ -1,0 +1,146 @@
+using Paradox.Data;
+using Paradox.Networks;
+using Paradox.Relaxations;
+using Paradox.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Paradox.Tests.Training;
+
+/// <summary>The training loss, its gradients, gradient accumulation and resumption.</summary>
+public sealed class TrainerTests
+{
+    static readonly LabeledImages FashionTrain = DatasetCatalog.Load(DatasetInfo.FashionMnist, train: true);
+
+    static TrainConfig Tiny(string domain = "box", int pieces = 1) => new()
+    {
+        Label = "tiny", Dataset = "fashion-mnist", Net = "fc2", TrainDomain = domain, EpsTrain = 0.05, NEpochs = 2,
+        WarmupEpochs = 0, MixEpochs = 1, Percent = 1, Seed = 3, BatchSize = 50, BatchPieces = pieces, Reg = "L1", RegLambda = 1e-4,
+    };
+
+    static (Tensor X, Tensor Y) Batch(int n = 20) =>
+        (FashionTrain.Images.narrow(0, 0, n).clone(), FashionTrain.Labels.narrow(0, 0, n).clone());
+
+    [Fact]
+    public void LossIsKappaMixOfNaturalAndCertifiedCrossEntropyPlusL1()
+    {
+        using var scope = NewDisposeScope();
+        var config = Tiny("crown-ibp");
+        using var network = Architectures.Build("fc2", DatasetInfo.FashionMnist, generator: new Generator(1));
+        var relaxation = RelaxationCatalog.Create("crown-ibp");
+        var loss = new TrainingLoss(config, relaxation, new Generator(0));
+        var (x, y) = Batch();
+        var values = new ScheduleValues(Eps: 0.05, Kappa: 0.3, Beta: 1, Lr: 1e-3);
+
+        var parts = loss.Compute(network, x, y, values);
+        using var region = InputRegion.Ball(x, 0.05);
+        double natural = nn.functional.cross_entropy(network.Forward(x), y).item<float>();
+        double certified = relaxation.CertifiedLoss(network, region, y, SpecKind.Diffs).item<float>();
+        Assert.Equal(0.3 * natural + 0.7 * certified, parts.Total.item<float>(), 5);
+
+        double l1 = network.Layers.OfType<AffineLayer>().Sum(a => a.Weight.abs().sum().item<float>());
+        Assert.Equal(1e-4 * l1, loss.Regularizer(network)!.item<float>(), 5);
+        Assert.True(certified > natural, "the certified loss bounds the natural loss from above");
+    }
+
+    [Fact]
+    public void BetaMixesBoxAndTheRelaxation()
+    {
+        using var scope = NewDisposeScope();
+        using var network = Architectures.Build("fc2", DatasetInfo.FashionMnist, generator: new Generator(1));
+        var loss = new TrainingLoss(Tiny("crown-ibp"), RelaxationCatalog.Create("crown-ibp"), new Generator(0));
+        var (x, y) = Batch();
+        using var region = InputRegion.Ball(x, 0.05);
+        var box = RelaxationCatalog.Create("box").WorstCaseLogits(network, region, y, SpecKind.Diffs);
+        var crown = RelaxationCatalog.Create("crown-ibp").WorstCaseLogits(network, region, y, SpecKind.Diffs);
+        Tensor Worst(double beta) => loss.Compute(network, x, y, new ScheduleValues(0.05, 0, beta, 1e-3)).WorstCaseLogits!;
+        Assert.True(allclose(Worst(0), box, 1e-6, 1e-6));
+        Assert.True(allclose(Worst(1), crown, 1e-6, 1e-6));
+        Assert.True(allclose(Worst(0.25), 0.75 * box + 0.25 * crown, 1e-5, 1e-5));
+    }
+
+    public static TheoryData<string> TrainDomains() => new(RelaxationCatalog.Available.Select(d => d.Name));
+
+    [Theory]
+    [MemberData(nameof(TrainDomains))]
+    public void GradientsReachEveryParameter(string domain)
+    {
+        using var scope = NewDisposeScope();
+        using var network = Architectures.Build("fc2", DatasetInfo.FashionMnist, generator: new Generator(2));
+        network.SetRequiresGrad(true);
+        var loss = new TrainingLoss(Tiny(domain), RelaxationCatalog.Create(domain, generator: new Generator(5)), new Generator(5));
+        var (x, y) = Batch();
+        var total = loss.Compute(network, x, y, new ScheduleValues(0.02, 0, 1, 1e-3)).Total;
+        total.backward();
+        foreach (var (key, p) in network.NamedParameters())
+        {
+            Assert.NotNull(p.grad);
+            Assert.True(isfinite(p.grad!).all().item<bool>(), $"{domain}: non-finite gradient for {key}");
+            Assert.True(p.grad!.abs().sum().item<float>() > 0, $"{domain}: no gradient reaches {key}");
+        }
+    }
+
+    static string TrainAll(TrainConfig config)
+    {
+        using var trainer = new Trainer(config, FashionTrain, CPU);
+        while (trainer.Position.Epoch <= config.NEpochs) trainer.RunEpoch();
+        return string.Join(",", trainer.Network.NamedParameters().Select(p => p.Value.sum().item<float>().ToString("R")));
+    }
+
+    [Fact]
+    public void BatchPiecesGiveTheSameTrainingAsOnePiece()
+    {
+        var whole = TrainAll(Tiny()).Split(',').Select(double.Parse).ToArray();
+        var pieces = TrainAll(Tiny(pieces: 4)).Split(',').Select(double.Parse).ToArray();
+        for (int i = 0; i < whole.Length; i++)
+            Assert.True(Math.Abs(whole[i] - pieces[i]) <= 1e-3 * (1 + Math.Abs(whole[i])), $"parameter {i}: {whole[i]} vs {pieces[i]}");
+    }
+
+    [Fact]
+    public void ResumingFromAMidEpochCheckpointIsBitIdentical()
+    {
+        var config = Tiny("hbox");
+        string uninterrupted;
+        using (var trainer = new Trainer(config, FashionTrain, CPU))
+        {
+            while (trainer.Position.Epoch <= config.NEpochs) trainer.RunEpoch();
+            uninterrupted = trainer.Network.ParameterHash();
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"paradox-resume-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using (var first = new Trainer(config, FashionTrain, CPU))
+            {
+                Assert.Null(first.RunEpoch(stop: () => first.Position.Batch == 5));
+                first.SaveCheckpoint(path);
+            }
+            using var resumed = new Trainer(config, FashionTrain, CPU);
+            resumed.LoadCheckpoint(path);
+            Assert.Equal(5, resumed.Position.Batch);
+            while (resumed.Position.Epoch <= config.NEpochs) resumed.RunEpoch();
+            Assert.Equal(uninterrupted, resumed.Network.ParameterHash());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ACheckpointOfAnotherConfigurationIsRejected()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"paradox-other-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            using (var trainer = new Trainer(Tiny(), FashionTrain, CPU)) trainer.SaveCheckpoint(path);
+            using var other = new Trainer(Tiny() with { Lr = 1e-2 }, FashionTrain, CPU);
+            var e = Assert.Throws<ParadoxException>(() => other.LoadCheckpoint(path));
+            Assert.Contains("different configuration", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
