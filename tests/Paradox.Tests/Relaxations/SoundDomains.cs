@@ -10,7 +10,7 @@ static class SoundDomains
     [
         "box", "box:widen=0.5", "box:round=0.5:dcs=10",
         "hbox", "hzono", "zono", "zbox", "zdiag", "zdiag-c", "zswitch", "hdiag", "hdiag-c", "hswitch",
-        "zono-ibp", "zono:soft=1", "zono:kappa=0.5", "hzono:soft=3",
+        "zono-ibp", "zono:soft=1", "zono:kappa=0.5", "zono:kappa=2", "hzono:soft=3",
         "deeppoly", .. ReluRules.CrownVariants.Keys.Select(v => $"deeppoly:{v}"), "deeppoly:soft=1",
         "crown-ibp", "crown-ibp:soft=10", "crown-ibp:0-c", "iclr2021",
     ];
