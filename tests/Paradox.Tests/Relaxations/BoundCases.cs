@@ -28,26 +28,51 @@ static class BoundCases
         float[] perSample = [0f, 0.01f, 0.05f, 0.15f, 0.4f];
         return
         [
-            Random("fc", 1, fc(), perSample),
-            Random("fc", 2, fc(), perSample),
-            Random("fc", 3, fc(), perSample),
-            Random("fc-scalar-eps", 4, fc(), scalarEps: 0.08f),
-            Random("fc-point-region", 5, fc(), scalarEps: 0f),
-            Random("conv-1to3-k3-s1-p0", 6, new TestNetworkBuilder([1, 6, 6]).Conv(3, 3, 1, 0).Relu().Flatten()
+            Seeded("fc", 1, fc(), perSample),
+            Seeded("fc", 2, fc(), perSample),
+            Seeded("fc", 3, fc(), perSample),
+            Seeded("fc-scalar-eps", 4, fc(), scalarEps: 0.08f),
+            Seeded("fc-point-region", 5, fc(), scalarEps: 0f),
+            Seeded("conv-1to3-k3-s1-p0", 6, new TestNetworkBuilder([1, 6, 6]).Conv(3, 3, 1, 0).Relu().Flatten()
                 .Linear(10).Relu().Linear(4), perSample),
-            Random("conv-1to3-k3-s2-p1", 7, new TestNetworkBuilder([1, 6, 6]).Conv(3, 3, 2, 1).Relu().Flatten()
+            Seeded("conv-1to3-k3-s2-p1", 7, new TestNetworkBuilder([1, 6, 6]).Conv(3, 3, 2, 1).Relu().Flatten()
                 .Linear(4), perSample),
-            Random("conv-2to4-k3-s2-p1-normalized", 8, new TestNetworkBuilder([2, 8, 8]).Normalize([0.4f, 0.6f], [0.3f, 0.5f])
+            Seeded("conv-2to4-k3-s2-p1-normalized", 8, new TestNetworkBuilder([2, 8, 8]).Normalize([0.4f, 0.6f], [0.3f, 0.5f])
                 .Conv(4, 3, 2, 1).Relu().Flatten().Linear(10).Relu().Linear(4), perSample),
-            Random("conv-2to4-k3-s1-p0", 9, new TestNetworkBuilder([2, 8, 8]).Conv(4, 3, 1, 0).Relu().Flatten()
+            Seeded("conv-2to4-k3-s1-p0", 9, new TestNetworkBuilder([2, 8, 8]).Conv(4, 3, 1, 0).Relu().Flatten()
                 .Linear(4), [0.02f, 0.1f]),
-            Random("conv-conv-s2-p1-then-s1-p0", 10, new TestNetworkBuilder([1, 8, 8]).Conv(3, 3, 2, 1).Relu()
+            Seeded("conv-conv-s2-p1-then-s1-p0", 10, new TestNetworkBuilder([1, 8, 8]).Conv(3, 3, 2, 1).Relu()
                 .Conv(4, 3, 1, 0).Relu().Flatten().Linear(4), perSample),
+            Seeded("conv-point-region", 12, new TestNetworkBuilder([2, 6, 6]).Conv(4, 3, 2, 0).Relu().Flatten()
+                .Linear(4), scalarEps: 0f),
+            Seeded("conv-then-linear-before-relu", 13, new TestNetworkBuilder([1, 6, 6]).Conv(3, 3, 1, 0).Flatten()
+                .Linear(10).Relu().Linear(4), perSample),
+            Seeded("fc-three-relu-layers", 14, new TestNetworkBuilder([1, 6, 6]).Normalize([0.5f], [0.25f]).Flatten()
+                .Linear(10).Relu().Linear(10).Relu().Linear(8).Relu().Linear(5), [0.005f, 0.03f, 0.1f, 1f]),
             Ties(11),
+            .. Enumerable.Range(100, 24).Select(seed => Drawn((ulong)seed)),
         ];
     }
 
-    static BoundCase Random(string name, ulong seed, TestNetworkBuilder builder, float[]? perSampleEps = null, float scalarEps = 0)
+    /// <summary>A network and eps drawn from the seed: 1-3 ReLU layers of 3-12 neurons, possibly after a convolution.</summary>
+    static BoundCase Drawn(ulong seed)
+    {
+        var draw = new System.Random((int)seed);
+        bool conv = draw.Next(2) == 0;
+        long channels = draw.Next(1, 3), size = draw.Next(2) == 0 ? 6 : 8;
+        var builder = new TestNetworkBuilder([channels, size, size]);
+        if (draw.Next(2) == 0) builder.Normalize([.. Enumerable.Repeat(0.4f, (int)channels)], [.. Enumerable.Repeat(0.3f, (int)channels)]);
+        if (conv) builder.Conv(channels == 1 ? 3 : 4, 3, draw.Next(1, 3), draw.Next(2)).Relu();
+        builder.Flatten();
+        for (int layer = conv ? 1 : 0, depth = draw.Next(1, 4); layer < depth; layer++)
+            builder.Linear(draw.Next(3, 13)).Relu();
+        builder.Linear(draw.Next(2, 6));
+        float[] choices = [0f, 0.001f, (float)draw.NextDouble() * 0.1f, (float)draw.NextDouble() * 0.5f];
+        var eps = Enumerable.Range(0, 3).Select(_ => choices[draw.Next(choices.Length)]).ToArray();
+        return Seeded("drawn", seed, builder, eps);
+    }
+
+    static BoundCase Seeded(string name, ulong seed, TestNetworkBuilder builder, float[]? perSampleEps = null, float scalarEps = 0)
     {
         var network = builder.Build(seed);
         using var generator = new Generator(seed + 1000);

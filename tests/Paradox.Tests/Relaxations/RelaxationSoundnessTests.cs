@@ -21,7 +21,7 @@ public sealed class SampledCases
     static Sampled Sample(BoundCase c)
     {
         using var generator = new Generator(c.Seed + 2000);
-        var points = RegionPoints.Sample(c, uniform: 200, corners: 64, steps: 20, generator);
+        var points = RegionPoints.Sample(c, uniform: 400, corners: 100, steps: 30, generator);
         using var pgd = Pgd.Attack(c.Network, c.X, c.Labels, c.Eps, new PgdOptions(Steps: 30, StepSize: 0.02, Restarts: 2), generator);
         using var _ = no_grad();
         var values = ConcreteValues.Of(c.Network, points, c.Labels);
@@ -157,9 +157,15 @@ public sealed class RelaxationSoundnessTests(SampledCases sampled) : IClassFixtu
         }
     }
 
-    /// <summary>Entries of values [B, P, n] outside [lower, upper] ([B, n]; upper may be absent) beyond 1e-5 (1 + |value|).</summary>
+    /// <summary>
+    /// Entries of values [B, P, n] outside [lower, upper] ([B, n]; upper may be absent) beyond 1e-5 (1 + |value|),
+    /// and NaN bounds (which no comparison would flag).
+    /// </summary>
     static IEnumerable<string> Violations(string what, Tensor values, Tensor lower, Tensor? upper)
     {
+        foreach (var (side, bound) in new[] { ("lower", lower), ("upper", upper) })
+            if (bound is not null && isnan(bound).any().item<bool>())
+                yield return $"{what}: NaN in the {side} bounds";
         var tolerance = 1e-5 * (1 + values.abs());
         var lo = lower.unsqueeze(1).expand_as(values);
         var below = values.lt(lo - tolerance);
