@@ -26,9 +26,9 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
             int index = reluIndices[r];
             Tensor l, u;
             if (box is not null) (l, u) = (box[r].Lower, box[r].Upper);
-            else if (r == 0)
+            else if (r == 0 && network.Layers.Take(index).OfType<AffineLayer>().Count() <= 1)
             {
-                // Before the first ReLU the network is affine, where interval arithmetic is exact.
+                // Up to one affine layer (with Normalize/Flatten) before it, interval arithmetic is exact.
                 var first = BoxEngine.Standard.PreActivationBounds(network, region)[0];
                 (l, u) = (first.Lower, first.Upper);
             }

@@ -89,11 +89,15 @@ public static class Lines
     public static readonly Line ConstU = (l, u) => (zeros_like(l), u);
     /// <summary>`x - l`, the identity shifted up by `-l`.</summary>
     public static readonly Line ShiftedIdentity = (l, u) => (ones_like(l), -l);
-    /// <summary>CROWN's triangle upper line `K (x - l)`, `K = u / (u - l)`.</summary>
+    /// <summary>
+    /// CROWN's triangle upper line `K (x - l)`, `K = u / (u - l + D)`. The stabiliser makes K slightly smaller than
+    /// the chord slope, so the offset is the smallest one that keeps the line above relu at both ends of [l, u],
+    /// `max(-K l, u - K u)`: it equals `-K l` when D = 0 and lifts the line through (u, u) otherwise.
+    /// </summary>
     public static readonly Line Triangle = (l, u) =>
     {
-        var d = u - l + CrownD;
-        return (u / d, -u * l / d);
+        var k = u / (u - l + CrownD);
+        return (k, maximum(-k * l, u * (1 - k)));
     };
     /// <summary>CROWN's adaptive lower line: `x` when `u >= -l`, else `0` (jumps at `|l| = |u|`).</summary>
     public static readonly Line Adaptive = (l, u) => (u.ge(-l).to(l.dtype), zeros_like(l));
@@ -112,7 +116,13 @@ public static class Lines
         ((l, u) => { var (lam, _) = rule(l, u); return (lam, zeros_like(l)); },
          (l, u) => { var (lam, mu) = rule(l, u); return (lam, 2 * mu); });
 
-    /// <summary>`mu` for a crossing parallelogram of slope `lam`: half the range of `relu(x) - lam x` on [l, u].</summary>
-    public static Tensor ParallelogramMu(Tensor l, Tensor u, Tensor lam) =>
-        where(lam.gt(u / (u - l + ZonoD)), -l * lam / 2, (u - u * lam) / 2);
+    /// <summary>
+    /// The tightest parallelogram of slope `lam` around relu on a crossing [l, u]: the lines `lam x + min` and
+    /// `lam x + max` of `relu(x) - lam x`, whose extremes lie at l, 0 and u. For `lam` in [0, 1] the lower offset is 0
+    /// and the upper one `2 mu = max(-l lam, u - u lam)` (relaxations.md, section 3); a slope above 1 (`kappa` > 1)
+    /// lowers the lower line to `u - u lam`.
+    /// </summary>
+    public static (Line Lower, Line Upper) ParallelogramOfSlope(Func<Tensor, Tensor, Tensor> slope) =>
+        ((l, u) => { var lam = slope(l, u); return (lam, minimum(-lam * l, u * (1 - lam)).clamp_max(0)); },
+         (l, u) => { var lam = slope(l, u); return (lam, maximum(-lam * l, u * (1 - lam)).clamp_min(0)); });
 }

@@ -15,14 +15,14 @@ public static class ReluRules
     static ReluRule Parallelogram(string name, Func<Tensor, Tensor, (Tensor, Tensor)> crossing, (Line, Line)? inactive = null, string? internalSwitch = null) =>
         new(name, inactive ?? Dead, Lines.Parallelogram(crossing), Pass, parallelogram: true, internalSwitch);
 
+    static ReluRule ParallelogramOfSlope(string name, Func<Tensor, Tensor, Tensor> slope) =>
+        new(name, Dead, Lines.ParallelogramOfSlope(slope), Pass, parallelogram: true);
+
     // ---- zonotope family ----
 
-    /// <summary>DeepZ: `lam = u/(u-l)`, `mu = -l lam / 2` (the minimal-area parallelogram).</summary>
-    public static readonly ReluRule Zono = Parallelogram("zono", (l, u) =>
-    {
-        var lam = u / (u - l + ZonoD);
-        return (lam, -l * lam / 2);
-    });
+    /// <summary>DeepZ: `lam = u/(u-l)`, `mu = -l lam / 2` (the minimal-area parallelogram; with the stabiliser D in
+    /// the slope, `mu = (u - u lam)/2`, which is larger by at most D/2 and keeps it sound).</summary>
+    public static readonly ReluRule Zono = ParallelogramOfSlope("zono", (l, u) => u / (u - l + ZonoD));
 
     /// <summary>The interval rule `[0, u]` for crossing neurons (`lam = 0`, `mu = u/2`): Box, hBox, zBox.</summary>
     public static readonly ReluRule Interval = Parallelogram("box", (l, u) => (zeros_like(l), u / 2));
@@ -42,18 +42,10 @@ public static class ReluRules
     }, internalSwitch: "|l| = |u|");
 
     /// <summary>DeepZ with soft slope `lam = sigmoid(gamma (l/u - u/l))` and the matching `mu`.</summary>
-    public static ReluRule ZonoSoft(double gamma) => Parallelogram($"zono:soft={gamma}", (l, u) =>
-    {
-        var lam = SoftSlope(l, u, gamma);
-        return (lam, ParallelogramMu(l, u, lam));
-    });
+    public static ReluRule ZonoSoft(double gamma) => ParallelogramOfSlope($"zono:soft={gamma}", (l, u) => SoftSlope(l, u, gamma));
 
     /// <summary>DeepZ with slope scaled by kappa: `lam = kappa u/(u-l)`, `mu` as for soft slopes.</summary>
-    public static ReluRule ZonoKappa(double kappa) => Parallelogram($"zono:kappa={kappa}", (l, u) =>
-    {
-        var lam = kappa * u / (u - l + ZonoD);
-        return (lam, ParallelogramMu(l, u, lam));
-    });
+    public static ReluRule ZonoKappa(double kappa) => ParallelogramOfSlope($"zono:kappa={kappa}", (l, u) => kappa * u / (u - l + ZonoD));
 
     // ---- back-substitution family (CROWN / DeepPoly and the study's variants) ----
 

@@ -1,0 +1,27 @@
+using Paradox.Relaxations;
+using Xunit;
+
+namespace Paradox.Tests.Relaxations;
+
+/// <summary>The relaxation names the soundness tests cover: every domain and variant of the catalogue.</summary>
+static class SoundDomains
+{
+    public static IReadOnlyList<string> All { get; } =
+    [
+        "box", "box:widen=0.5", "box:round=0.5:dcs=10",
+        "hbox", "hzono", "zono", "zbox", "zdiag", "zdiag-c", "zswitch", "hdiag", "hdiag-c", "hswitch",
+        "zono-ibp", "zono:soft=1", "zono:kappa=0.5", "zono:kappa=2", "hzono:soft=3",
+        "deeppoly", .. ReluRules.CrownVariants.Keys.Select(v => $"deeppoly:{v}"), "deeppoly:soft=1",
+        "crown-ibp", "crown-ibp:soft=10", "crown-ibp:0-c", "iclr2021",
+    ];
+
+    /// <summary>Probabilistic (Cauchy) estimates: not sound, only expected to run.</summary>
+    public static IReadOnlyList<string> Estimates { get; } = ["cauchy-zono", "cauchy-hbox"];
+
+    public static TheoryData<string> Data(IEnumerable<string> names)
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in names) data.Add(name);
+        return data;
+    }
+}
