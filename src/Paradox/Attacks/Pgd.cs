@@ -40,6 +40,8 @@ public static class Pgd
             using var logits = network.Forward(x);
             broken.logical_or_(logits.argmax(1).ne(y));
         }
+        // The attack needs gradients even when the caller is inside no_grad().
+        using var gradients = enable_grad();
         for (int restart = 0; restart < options.Restarts; restart++)
         {
             using var scope = NewDisposeScope();
