@@ -99,8 +99,12 @@ public sealed class ModelOptions
 /// <summary>Progress bars that degrade to nothing when output is not a terminal.</summary>
 public static class ProgressBar
 {
+    /// <summary>Bars are drawn only on an interactive terminal; redirected output gets the summaries alone.</summary>
+    public static bool Enabled => AnsiConsole.Profile.Capabilities.Interactive;
+
     public static T Run<T>(string title, int total, Func<Action<int>, T> work)
     {
+        if (!Enabled) return work(_ => { });
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)

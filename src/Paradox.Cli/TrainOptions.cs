@@ -34,6 +34,7 @@ public sealed class TrainOptions
     public readonly Option<int> BatchSize = Cli.Option("batch_size", "Images per optimizer step", Defaults.BatchSize);
     public readonly Option<int> BatchPieces = Cli.Option("batch_pieces", "Split each batch into this many pieces (same step, less memory)", Defaults.BatchPieces);
     public readonly Option<int> Percent = Cli.Option("percent", "Percentage (1-100) of the training set, stratified per class", Defaults.Percent);
+    public readonly Option<int?> NTrain = Cli.Option<int?>("n_train", "Train on the first N training images only (before --percent)");
     public readonly Option<string> InitMethod = Cli.Option("init_method", "Initialisation: default, ibp, kaiming-normal, xavier-normal or orthogonal", Defaults.InitMethod);
     public readonly Option<bool> Unnormalized = Cli.Option<bool>("unnormalized", "The network has no Normalize layer (default: normalized)");
     public readonly Option<bool> Relu6 = Cli.Option<bool>("relu6", "cert.py's ReLU6 networks: not supported yet (an error)");
@@ -83,7 +84,7 @@ public sealed class TrainOptions
         foreach (var o in new Option[]
         {
             Label, Mode, Setting, Dataset, Net, MainDir, LoadModel, DataDir, Neptune, OnnxFile, TrainDomain,
-            BatchSize, BatchPieces, Percent, InitMethod, Unnormalized, Relu6, DoTransform,
+            BatchSize, BatchPieces, Percent, NTrain, InitMethod, Unnormalized, Relu6, DoTransform,
             EpsTrain, C, Reg, RegLambda, NEpochs, WarmupEpochs, MixEpochs, Eps1, Kappa1, Kappa2, Beta1, Beta2,
             Opt, Lr, LrMilestones, IbpScheduling, Tenhalf, PgdSteps, PgdStepSize,
             EpsTest, VerifyDomains, VerifyMaxTests, Skip, SaveEvery, Resume, DryRun,
@@ -128,6 +129,7 @@ public sealed class TrainOptions
             BatchSize = result.GetValue(BatchSize),
             BatchPieces = result.GetValue(BatchPieces),
             Percent = result.GetValue(Percent),
+            NTrain = result.GetValue(NTrain),
             InitMethod = InitMethodName(result.GetValue(InitMethod)!),
             Unnormalized = result.GetValue(Unnormalized),
             Relu6 = result.GetValue(Relu6),

@@ -75,7 +75,8 @@ public static class TrainRunner
             {
                 int epoch = trainer.Position.Epoch;
                 EpochMetrics? metrics = null;
-                AnsiConsole.Progress().AutoClear(true)
+                if (!ProgressBar.Enabled) metrics = trainer.RunEpoch(stop: () => stopRequested);
+                else AnsiConsole.Progress().AutoClear(true)
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                     .Start(ctx =>
                     {

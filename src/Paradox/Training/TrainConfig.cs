@@ -40,6 +40,8 @@ public sealed record TrainConfig
     public int BatchPieces { get; init; } = 1;
     /// <summary>Percentage (1-100) of the training set, stratified per class.</summary>
     public int Percent { get; init; } = 100;
+    /// <summary>Native: train on the first N training images only (applied before Percent).</summary>
+    public int? NTrain { get; init; }
     public string InitMethod { get; init; } = "default";
     public bool Unnormalized { get; init; }
     public bool Relu6 { get; init; }

@@ -45,6 +45,7 @@ public static class TrainConfigValidation
         if (c.BatchPieces < 1 || c.BatchPieces > c.BatchSize)
             throw new ParadoxException($"--batch_pieces: must be between 1 and --batch_size {c.BatchSize} (got {c.BatchPieces})");
         if (c.Percent is < 1 or > 100) throw new ParadoxException($"--percent: must be between 1 and 100 (got {c.Percent})");
+        if (c.NTrain is < 1) throw new ParadoxException($"--n_train: must be at least 1 (got {c.NTrain})");
         if (c.VerifyMaxTests is < 1) throw new ParadoxException($"--verify_max_tests: must be at least 1 (got {c.VerifyMaxTests})");
         if (c.Relu6) throw new ParadoxException("--relu6 is not supported by the Paradox engines yet");
         if (c.DoTransform && (dataset == DatasetInfo.Mnist || dataset == DatasetInfo.FashionMnist))

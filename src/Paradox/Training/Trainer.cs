@@ -47,7 +47,8 @@ public sealed class Trainer : IDisposable
             ? ModelFile.Load(path, new ModelFile.Hints(config.Net, dataset, !config.Unnormalized), device)
             : Architectures.Build(config.Net, dataset, !config.Unnormalized, init, new Generator((ulong)config.Seed), device);
         Network.SetRequiresGrad(true);
-        data = config.Percent < 100 ? Subset.Stratified(trainSet, config.Percent / 100.0, config.Seed) : trainSet;
+        var head = config.NTrain is { } n ? trainSet.Take(n) : trainSet;
+        data = config.Percent < 100 ? Subset.Stratified(head, config.Percent / 100.0, config.Seed) : head;
         loader = new BatchLoader(data, config.BatchSize, shuffle: true, seed: config.Seed);
         schedule = new Schedule(config, loader.BatchesPerEpoch);
         var parameters = Network.Parameters();
