@@ -27,7 +27,7 @@ public sealed class ParameterDirection(IReadOnlyList<Tensor> parts) : IDisposabl
             if (p.dim() > 1)
             {
                 var dims = Enumerable.Range(1, (int)p.dim() - 1).Select(i => (long)i).ToArray();
-                var scale = p.norm(dims, keepdim: true) / (d.norm(dims, keepdim: true) + 1e-10);
+                var scale = p.pow(2).sum(dims, keepdim: true).sqrt() / (d.pow(2).sum(dims, keepdim: true).sqrt() + 1e-10);
                 parts.Add((d * scale).DetachFromDisposeScope());
             }
             else
