@@ -25,13 +25,22 @@ public static class TrainCommand
         options.AddTo(command);
         command.SetBody(result =>
         {
+            if (result.GetValue(options.Resume) is { } resumeDir)
+            {
+                // A resumed run keeps the settings of its config.json; only where and how fast it runs may change.
+                var given = command.Options.FirstOrDefault(o => o != options.Resume && result.GetResult(o) is { Implicit: false });
+                if (given is not null)
+                    throw new ParadoxException($"--resume continues a run with the settings in its config.json; {given.Name} cannot be combined with it");
+                var (device, _) = TrainDevice.Resolve(result, certCompat);
+                return TrainRunner.Resume(resumeDir, result.GetValue(Cli.Threads), device);
+            }
             var config = options.Read(result, certCompat);
             if (result.GetValue(options.DryRun))
             {
                 Console.Out.WriteLine(config.ToJson());
                 return 0;
             }
-            return TrainRunner.Run(config, result.GetValue(options.Resume), result);
+            return TrainRunner.Start(config);
         });
         return command;
     }

@@ -15,15 +15,20 @@ namespace Paradox.Cli.Commands;
 /// <summary>Runs `paradox train` / `paradox cert`: a new or resumed run, or `--mode eval` of a saved model.</summary>
 public static class TrainRunner
 {
-    public static int Run(TrainConfig config, string? resumeDir, ParseResult result)
+    public static int Start(TrainConfig config) => Run(config, resumeDir: null);
+
+    /// <summary>Continues the run in <paramref name="runDir"/> from its latest checkpoint; threads and device may change.</summary>
+    public static int Resume(string runDir, int? threads, string device)
+    {
+        var (_, stored) = RunDirectory.Open(runDir);
+        var config = stored with { Threads = threads ?? stored.Threads, Device = device };
+        config.Validate();
+        return Run(config, runDir);
+    }
+
+    static int Run(TrainConfig config, string? resumeDir)
     {
         RunDirectory dir;
-        if (resumeDir is not null)
-        {
-            (dir, var stored) = RunDirectory.Open(resumeDir);
-            // Thread count and device may change on resume; everything else comes from the run itself.
-            config = stored with { Threads = config.Threads, Device = config.Device };
-        }
         var device = TorchRuntime.Configure(config.Threads, config.Device, config.Seed);
         if (config.Mode == TrainMode.Eval) return Evaluate(config, device);
 
