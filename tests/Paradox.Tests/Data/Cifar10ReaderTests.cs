@@ -12,7 +12,7 @@ public class Cifar10ReaderTests
     [Fact]
     public void Reads_records_as_CHW_images()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDir();
         string path = dir.Write("test_batch.bin", [.. Record(3, 0), .. Record(9, 1)]);
 
         using var data = Cifar10Reader.Read([path], dir.Path);
@@ -27,7 +27,7 @@ public class Cifar10ReaderTests
     [Fact]
     public void Concatenates_files_in_order()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDir();
         string first = dir.Write("data_batch_1.bin", Record(1, 0));
         string second = dir.Write("data_batch_2.bin", [.. Record(2, 1), .. Record(3, 2)]);
 
@@ -39,7 +39,7 @@ public class Cifar10ReaderTests
     [Fact]
     public void Size_must_be_a_multiple_of_the_record_size()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDir();
         string path = dir.Write("data_batch_1.bin", [.. Record(1, 0), 7, 7]);
 
         var e = Assert.Throws<ParadoxException>(() => Cifar10Reader.Read([path], dir.Path));
@@ -51,7 +51,7 @@ public class Cifar10ReaderTests
     [Fact]
     public void Labels_must_be_below_ten()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDir();
         string path = dir.Write("data_batch_1.bin", [.. Record(1, 0), .. Record(10, 1)]);
 
         var e = Assert.Throws<ParadoxException>(() => Cifar10Reader.Read([path], dir.Path));

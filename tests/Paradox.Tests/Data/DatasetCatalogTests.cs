@@ -33,7 +33,7 @@ public class DatasetCatalogTests
     [Fact]
     public void Missing_files_name_the_expected_path_and_the_fix()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDir();
 
         var e = Assert.Throws<ParadoxException>(() => DatasetCatalog.Load(DatasetInfo.Mnist, train: true, dir.Path));
 
@@ -43,9 +43,9 @@ public class DatasetCatalogTests
     [Fact]
     public void Accepts_compressed_and_uncompressed_IDX_names()
     {
-        using var dir = new TempDir();
-        dir.Write("t10k-images-idx3-ubyte.gz", TempDir.MnistLikeImages(2), gzip: true);
-        dir.Write("t10k-labels-idx1-ubyte", TempDir.Labels(4, 2));
+        using var dir = new ScratchDir();
+        dir.Write("t10k-images-idx3-ubyte.gz", IdxBytes.MnistLikeImages(2), gzip: true);
+        dir.Write("t10k-labels-idx1-ubyte", IdxBytes.Labels(4, 2));
 
         using var data = DatasetCatalog.Load(DatasetInfo.FashionMnist, train: false, dir.Path);
 
@@ -55,7 +55,7 @@ public class DatasetCatalogTests
     [Fact]
     public void Loads_CIFAR10_from_the_batches_directory_or_its_parent()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDir();
         Directory.CreateDirectory(Path.Combine(dir.Path, "cifar-10-batches-bin"));
         dir.Write("cifar-10-batches-bin/test_batch.bin", [5, .. new byte[3072]]);
 

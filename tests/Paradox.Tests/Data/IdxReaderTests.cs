@@ -10,9 +10,9 @@ public class IdxReaderTests
     [InlineData(true)]
     public void Reads_images_and_labels(bool gzip)
     {
-        using var dir = new TempDir();
-        string images = dir.Write("images", TempDir.MnistLikeImages(3), gzip);
-        string labels = dir.Write("labels", TempDir.Labels(7, 0, 9), gzip);
+        using var dir = new ScratchDir();
+        string images = dir.Write("images", IdxBytes.MnistLikeImages(3), gzip);
+        string labels = dir.Write("labels", IdxBytes.Labels(7, 0, 9), gzip);
 
         using var data = IdxReader.Load(images, labels, DatasetInfo.Mnist);
 
@@ -28,9 +28,9 @@ public class IdxReaderTests
     [Fact]
     public void Detects_gzip_by_content_not_by_name()
     {
-        using var dir = new TempDir();
-        string compressed = dir.Write("plain-name", TempDir.Labels(1, 2), gzip: true);
-        string raw = dir.Write("looks-compressed.gz", TempDir.Labels(3, 4));
+        using var dir = new ScratchDir();
+        string compressed = dir.Write("plain-name", IdxBytes.Labels(1, 2), gzip: true);
+        string raw = dir.Write("looks-compressed.gz", IdxBytes.Labels(3, 4));
 
         Assert.Equal([1, 2], IdxReader.Read(compressed).Data);
         Assert.Equal([3, 4], IdxReader.Read(raw).Data);
@@ -39,8 +39,8 @@ public class IdxReaderTests
     [Fact]
     public void Wrong_magic_is_reported_with_the_file()
     {
-        using var dir = new TempDir();
-        var bytes = TempDir.Labels(1, 2);
+        using var dir = new ScratchDir();
+        var bytes = IdxBytes.Labels(1, 2);
         bytes[0] = 0x12;
         string path = dir.Write("bad-magic", bytes);
 
@@ -52,8 +52,8 @@ public class IdxReaderTests
     [Fact]
     public void Element_type_other_than_unsigned_byte_is_rejected()
     {
-        using var dir = new TempDir();
-        string path = dir.Write("floats", TempDir.Idx([1], [0, 0, 0, 0], type: 0x0D));
+        using var dir = new ScratchDir();
+        string path = dir.Write("floats", IdxBytes.Idx([1], [0, 0, 0, 0], type: 0x0D));
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Read(path));
         Assert.Contains(path, e.Message);
@@ -65,8 +65,8 @@ public class IdxReaderTests
     [InlineData(true)]
     public void Truncated_data_is_reported_with_sizes(bool gzip)
     {
-        using var dir = new TempDir();
-        var whole = TempDir.MnistLikeImages(2);
+        using var dir = new ScratchDir();
+        var whole = IdxBytes.MnistLikeImages(2);
         string path = dir.Write("t10k-images-idx3-ubyte", whole[..(16 + 1234)], gzip);
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Read(path));
@@ -76,8 +76,8 @@ public class IdxReaderTests
     [Fact]
     public void Truncated_header_is_reported()
     {
-        using var dir = new TempDir();
-        string path = dir.Write("short-header", TempDir.MnistLikeImages(1)[..10]);
+        using var dir = new ScratchDir();
+        string path = dir.Write("short-header", IdxBytes.MnistLikeImages(1)[..10]);
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Read(path));
         Assert.Contains(path, e.Message);
@@ -87,8 +87,8 @@ public class IdxReaderTests
     [Fact]
     public void Bytes_after_the_data_are_reported()
     {
-        using var dir = new TempDir();
-        string path = dir.Write("long", [.. TempDir.Labels(1, 2), 0, 0, 0]);
+        using var dir = new ScratchDir();
+        string path = dir.Write("long", [.. IdxBytes.Labels(1, 2), 0, 0, 0]);
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Read(path));
         Assert.Contains(path, e.Message);
@@ -98,7 +98,7 @@ public class IdxReaderTests
     [Fact]
     public void Corrupt_gzip_is_reported()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDir();
         string path = dir.Write("broken.gz", [0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x13, 0x37]);
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Read(path));
@@ -108,7 +108,7 @@ public class IdxReaderTests
     [Fact]
     public void Missing_file_is_reported()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDir();
         string path = Path.Combine(dir.Path, "absent");
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Read(path));
@@ -118,9 +118,9 @@ public class IdxReaderTests
     [Fact]
     public void Image_and_label_counts_must_match()
     {
-        using var dir = new TempDir();
-        string images = dir.Write("images", TempDir.MnistLikeImages(3));
-        string labels = dir.Write("labels", TempDir.Labels(1, 2));
+        using var dir = new ScratchDir();
+        string images = dir.Write("images", IdxBytes.MnistLikeImages(3));
+        string labels = dir.Write("labels", IdxBytes.Labels(1, 2));
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Load(images, labels, DatasetInfo.Mnist));
         Assert.Equal($"{labels}: 2 labels but {images} has 3 images", e.Message);
@@ -129,9 +129,9 @@ public class IdxReaderTests
     [Fact]
     public void Labels_must_be_below_the_class_count()
     {
-        using var dir = new TempDir();
-        string images = dir.Write("images", TempDir.MnistLikeImages(3));
-        string labels = dir.Write("labels", TempDir.Labels(1, 10, 2));
+        using var dir = new ScratchDir();
+        string images = dir.Write("images", IdxBytes.MnistLikeImages(3));
+        string labels = dir.Write("labels", IdxBytes.Labels(1, 10, 2));
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Load(images, labels, DatasetInfo.Mnist));
         Assert.Contains(labels, e.Message);
@@ -141,10 +141,10 @@ public class IdxReaderTests
     [Fact]
     public void Images_need_three_dimensions_of_the_dataset_size()
     {
-        using var dir = new TempDir();
-        string labels = dir.Write("labels", TempDir.Labels(1));
-        string flat = dir.Write("flat", TempDir.Idx([1, 784], new byte[784]));
-        string small = dir.Write("small", TempDir.Idx([1, 14, 14], new byte[196]));
+        using var dir = new ScratchDir();
+        string labels = dir.Write("labels", IdxBytes.Labels(1));
+        string flat = dir.Write("flat", IdxBytes.Idx([1, 784], new byte[784]));
+        string small = dir.Write("small", IdxBytes.Idx([1, 14, 14], new byte[196]));
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Load(flat, labels, DatasetInfo.Mnist));
         Assert.Contains(flat, e.Message);
@@ -157,9 +157,9 @@ public class IdxReaderTests
     [Fact]
     public void Labels_need_one_dimension()
     {
-        using var dir = new TempDir();
-        string images = dir.Write("images", TempDir.MnistLikeImages(2));
-        string labels = dir.Write("labels", TempDir.Idx([2, 1], [1, 2]));
+        using var dir = new ScratchDir();
+        string images = dir.Write("images", IdxBytes.MnistLikeImages(2));
+        string labels = dir.Write("labels", IdxBytes.Idx([2, 1], [1, 2]));
 
         var e = Assert.Throws<ParadoxException>(() => IdxReader.Load(images, labels, DatasetInfo.Mnist));
         Assert.Contains(labels, e.Message);

@@ -1,25 +1,10 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 
 namespace Paradox.Tests.Data;
 
-/// <summary>A fresh temporary directory for the files a test writes; deleted on dispose.</summary>
-sealed class TempDir : IDisposable
+/// <summary>Builds IDX files in memory for the reader tests.</summary>
+static class IdxBytes
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("paradox-test-").FullName;
-
-    /// <summary>Writes <paramref name="bytes"/> to a file in the directory, gzip-compressed if asked, and returns its path.</summary>
-    public string Write(string name, byte[] bytes, bool gzip = false)
-    {
-        string path = System.IO.Path.Combine(Path, name);
-        using var file = File.Create(path);
-        using var stream = gzip ? new GZipStream(file, CompressionLevel.Fastest) : (Stream)file;
-        stream.Write(bytes);
-        return path;
-    }
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-
     /// <summary>The bytes of an IDX file: magic 00 00 type ndims, big-endian sizes, then the data.</summary>
     public static byte[] Idx(int[] shape, byte[] data, byte type = 0x08)
     {
