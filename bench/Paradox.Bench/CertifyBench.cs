@@ -15,23 +15,16 @@ static class CertifyBench
 {
     public static int RunAll(string[] args)
     {
-        int n = IntArg(args, "--n", 1000);
-        var domains = StringArg(args, "--domains", "box,hbox,zono,deeppoly,crown-ibp").Split(',');
-        var nets = StringArg(args, "--nets", "FC,CONV").Split(',');
+        int n = BenchArgs.Int(args, "--n", 1000);
+        var domains = BenchArgs.String(args, "--domains", "box,hbox,zono,deeppoly,crown-ibp").Split(',');
+        var nets = BenchArgs.String(args, "--nets", "FC,CONV").Split(',');
         var table = new Table().Title($"certify {n} FashionMNIST test images, eps 0.1, batch 100, {Environment.ProcessorCount} threads")
             .AddColumns("net", "domain", "seconds", "s / 100 images", "certified", "peak MiB");
-        var self = Environment.ProcessPath!;
-        var dll = typeof(CertifyBench).Assembly.Location;
         foreach (var net in nets)
             foreach (var domain in domains)
             {
-                var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true };
-                if (!self.EndsWith("Paradox.Bench", StringComparison.Ordinal)) psi.ArgumentList.Add(dll);
-                foreach (var a in new[] { "certify-one", net, domain, n.ToString() }) psi.ArgumentList.Add(a);
-                using var p = Process.Start(psi)!;
-                var output = p.StandardOutput.ReadToEnd().Trim().Split(' ');
-                p.WaitForExit();
-                if (p.ExitCode != 0 || output.Length != 3) { table.AddRow(net, domain, "failed", "", "", ""); continue; }
+                var output = BenchArgs.RunChild("certify-one", net, domain, n.ToString());
+                if (output is not { Length: 3 }) { table.AddRow(net, domain, "failed", "", "", ""); continue; }
                 double seconds = double.Parse(output[0], CultureInfo.InvariantCulture);
                 table.AddRow(net, domain, seconds.ToString("0.00"), (seconds * 100 / n).ToString("0.000"), output[1], output[2]);
             }
@@ -62,13 +55,5 @@ static class CertifyBench
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{watch.Elapsed.TotalSeconds:0.000} {certified} {BenchSupport.PeakMemoryMiB():0}"));
         return 0;
-    }
-
-    static int IntArg(string[] args, string name, int fallback) => int.Parse(StringArg(args, name, fallback.ToString()));
-
-    static string StringArg(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }
