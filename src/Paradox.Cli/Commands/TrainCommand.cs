@@ -25,6 +25,12 @@ public static class TrainCommand
         options.AddTo(command);
         command.SetBody(result =>
         {
+            if (result.GetValue(options.DryRun))
+            {
+                // Only prints the configuration the flags resolve to; no file is read or written.
+                Console.Out.WriteLine(options.Read(result, certCompat).ToJson());
+                return 0;
+            }
             if (result.GetValue(options.Resume) is { } resumeDir)
             {
                 // A resumed run keeps the settings of its config.json; only where and how fast it runs may change.
@@ -35,11 +41,6 @@ public static class TrainCommand
                 return TrainRunner.Resume(resumeDir, result.GetValue(Cli.Threads), device);
             }
             var config = options.Read(result, certCompat);
-            if (result.GetValue(options.DryRun))
-            {
-                Console.Out.WriteLine(config.ToJson());
-                return 0;
-            }
             return TrainRunner.Start(config);
         });
         return command;
