@@ -54,10 +54,11 @@ public static class LandscapePlot
     {
         int count = plane.Names.Count, columns = Math.Min(3, count), rows = (count + columns - 1) / columns;
         var multiplot = new Multiplot();
+        multiplot.AddPlots(count); // a new multiplot holds one plot already: this makes `count` in all
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
         for (int k = 0; k < count; k++)
         {
-            var plot = multiplot.AddPlot();
+            var plot = multiplot.GetPlot(k);
             Heatmap(plot, plane, k, log);
             plot.Title(k == 0 ? $"{plane.Names[k]}    [{title}]" : plane.Names[k], size: 13);
         }
