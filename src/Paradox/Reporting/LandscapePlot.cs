@@ -1,6 +1,7 @@
 using Paradox.Analysis;
 using Paradox.IO;
 using ScottPlot;
+using SkiaSharp;
 
 namespace Paradox.Reporting;
 
@@ -12,7 +13,7 @@ public static class LandscapePlot
 {
     public const string XLabel = "t (filter-normalised direction)";
     public const string YLabel = "certified loss L_R";
-    const int LineWidth = 1100, LineHeight = 700, CellWidth = 560, CellHeight = 470;
+    const int LineWidth = 1100, LineHeight = 700, CellWidth = 560, CellHeight = 470, TitleHeight = 40;
 
     public static byte[] Render(LandscapeLine line, string title, bool log)
     {
@@ -38,7 +39,7 @@ public static class LandscapePlot
         if (anyJump)
         {
             var legendOnly = plot.Add.Markers(Array.Empty<double>(), Array.Empty<double>(), MarkerShape.OpenCircle, 14, Colors.Black);
-            legendOnly.LegendText = $"suspected jump (|ΔL| > {SuspectedJumps.Factor:0}x median and neighbours)";
+            legendOnly.LegendText = "suspected jump";
         }
         var theta = plot.Add.VerticalLine(0, 1, Colors.Gray, LinePattern.Dashed);
         theta.LegendText = "theta (t = 0)";
@@ -53,20 +54,33 @@ public static class LandscapePlot
     public static byte[] Render(LandscapePlane plane, string title, bool log)
     {
         int count = plane.Names.Count, columns = Math.Min(3, count), rows = (count + columns - 1) / columns;
+        int width = columns * CellWidth, height = rows * CellHeight;
+        var values = plane.Losses.SelectMany(v => v.Cast<double>()).Select(v => Scale(v, log)).Where(double.IsFinite).DefaultIfEmpty(0);
+        var shared = new ScottPlot.Range(values.Min(), values.Max());
         var multiplot = new Multiplot();
         multiplot.AddPlots(count); // a new multiplot holds one plot already: this makes `count` in all
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
         for (int k = 0; k < count; k++)
         {
             var plot = multiplot.GetPlot(k);
-            Heatmap(plot, plane, k, log);
-            plot.Title(k == 0 ? $"{plane.Names[k]}    [{title}]" : plane.Names[k], size: 13);
+            Heatmap(plot, plane, k, log, shared);
+            plot.Title(plane.Names[k], size: 15);
         }
-        using var image = multiplot.Render(columns * CellWidth, rows * CellHeight);
-        return image.GetImageBytes(ImageFormat.Png);
+        // The grid goes below a band with the figure's title (a multiplot has no title of its own).
+        using var grid = multiplot.Render(width, height);
+        using var gridBitmap = SKBitmap.Decode(grid.GetImageBytes(ImageFormat.Png));
+        using var surface = SKSurface.Create(new SKImageInfo(width, height + TitleHeight));
+        surface.Canvas.Clear(SKColors.White);
+        using var font = new SKFont(Fonts.GetTypeface(Fonts.Default, bold: true, italic: false), 17);
+        using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        surface.Canvas.DrawText($"{title} (one colour scale for all)", width / 2f, TitleHeight - 12, SKTextAlign.Center, font, paint);
+        surface.Canvas.DrawBitmap(gridBitmap, 0, TitleHeight);
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
     }
 
-    static void Heatmap(Plot plot, LandscapePlane plane, int k, bool log)
+    static void Heatmap(Plot plot, LandscapePlane plane, int k, bool log, ScottPlot.Range range)
     {
         int n1 = plane.T1.Length, n2 = plane.T2.Length;
         // Row 0 of a heat map is drawn at the top: put the largest t2 there.
@@ -76,6 +90,7 @@ public static class LandscapePlot
                 cells[n2 - 1 - j, i] = Scale(plane.Losses[k][i, j], log);
         var map = plot.Add.Heatmap(cells);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.ManualRange = range;
         double h1 = (plane.T1[1] - plane.T1[0]) / 2, h2 = (plane.T2[1] - plane.T2[0]) / 2;
         map.Extent = new CoordinateRect(plane.T1[0] - h1, plane.T1[^1] + h1, plane.T2[0] - h2, plane.T2[^1] + h2);
         var bar = plot.Add.ColorBar(map);
