@@ -20,6 +20,8 @@ public static class App
         root.Subcommands.Add(TrainCommand.CreateTrain());
         root.Subcommands.Add(TrainCommand.CreateCert());
         root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(LandscapeCommand.Create());
+        root.Subcommands.Add(SensitivityCommand.Create());
         return root;
     }
 }

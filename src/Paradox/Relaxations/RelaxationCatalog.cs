@@ -60,14 +60,20 @@ public static class RelaxationCatalog
     {
         flags ??= new RelaxationFlags();
         var parts = spec.Trim().Split(':');
-        var key = parts[0].ToLowerInvariant();
-        if (Aliases.TryGetValue(key, out var canonical)) key = canonical;
-        if (!Domains.TryGetValue(key, out var domain))
+        if (DomainOf(spec) is not { } key || !Domains.TryGetValue(key, out var domain))
             throw new ParadoxException($"{flagName}: unknown domain '{parts[0]}' (known: {Names})");
         foreach (var part in parts.Skip(1))
             flags = ApplyPart(flags, part, spec, flagName);
         var (engine, detail) = domain.Build(flags, generator);
         return new Relaxation(spec.Trim(), domain.Description + detail, engine, domain.IsEstimate);
+    }
+
+    /// <summary>The catalogue name of a relaxation's domain (`crown:0-c` -> `deeppoly`), or null when it is unknown.</summary>
+    public static string? DomainOf(string spec)
+    {
+        var key = spec.Trim().Split(':')[0].ToLowerInvariant();
+        if (Aliases.TryGetValue(key, out var canonical)) key = canonical;
+        return Domains.ContainsKey(key) ? key : null;
     }
 
     static RelaxationFlags ApplyPart(RelaxationFlags flags, string part, string spec, string flagName)
