@@ -17,6 +17,7 @@ public static class App
         root.Subcommands.Add(CertifyCommand.Create());
         root.Subcommands.Add(BoundsCommand.Create());
         root.Subcommands.Add(TightnessCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(TrainCommand.CreateTrain());
         root.Subcommands.Add(TrainCommand.CreateCert());
         root.Subcommands.Add(RunsCommand.Create());
