@@ -19,6 +19,7 @@ public static class App
         root.Subcommands.Add(TrainCommand.CreateTrain());
         root.Subcommands.Add(TrainCommand.CreateCert());
         root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(ContinuityCommand.Create());
         return root;
     }
 }
