@@ -23,6 +23,7 @@ public static class App
         root.Subcommands.Add(RunsCommand.Create());
         root.Subcommands.Add(LandscapeCommand.Create());
         root.Subcommands.Add(SensitivityCommand.Create());
+        root.Subcommands.Add(ContinuityCommand.Create());
         return root;
     }
 }

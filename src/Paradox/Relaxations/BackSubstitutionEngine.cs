@@ -13,6 +13,11 @@ namespace Paradox.Relaxations;
 public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox, bool optimizeSlopesOnce = false, Generator? generator = null) : IBoundEngine
 {
     /// <summary>Lower and upper coefficient tensors [B or 1, K, *shape] with their accumulated biases [B or 1, K].</summary>
+    public ReluRule Rule => rule;
+    public bool PreBoundsFromBox => preBoundsFromBox;
+    /// <summary>Crossing lower slopes are drawn at random and take one signed-gradient step (iclr2021).</summary>
+    public bool OptimizesSlopesOnce => optimizeSlopesOnce;
+
     sealed record Coefficients(Tensor ALower, Tensor BiasLower, Tensor? AUpper, Tensor? BiasUpper);
 
     public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)

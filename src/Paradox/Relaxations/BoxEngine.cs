@@ -14,6 +14,10 @@ public sealed class BoxEngine(ReluRule rule, PreBoundTransform? transform = null
 {
     public static readonly BoxEngine Standard = new(ReluRules.Interval);
 
+    public ReluRule Rule => rule;
+    /// <summary>The loose-Box change of the pre-activation bounds, if any.</summary>
+    public PreBoundTransform? Transform => transform;
+
     public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
     {
         var (c, r, layers) = Propagate(network, region, recordLayers || false);

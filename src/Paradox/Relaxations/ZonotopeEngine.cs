@@ -18,6 +18,12 @@ public sealed class ZonotopeEngine : IBoundEngine
     readonly int? cauchyProjections;
     readonly Generator? generator;
 
+    public ReluRule Rule => rule;
+    public bool Hybrid => hybrid;
+    public bool PreBoundsFromBox => preBoundsFromBox;
+    /// <summary>Generator norms are Cauchy estimates drawn from the generator (random per call).</summary>
+    public bool UsesCauchyEstimates => cauchyProjections is not null;
+
     /// <param name="rule">A parallelogram rule.</param>
     /// <param name="hybrid">New uncertainty goes to the box part instead of fresh generators.</param>
     /// <param name="preBoundsFromBox">Take each ReLU's [l, u] from a Box pass (DeepZ-IBP) instead of the zonotope.</param>
