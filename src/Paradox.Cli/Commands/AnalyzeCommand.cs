@@ -176,7 +176,7 @@ public static class AnalyzeCommand
             });
         }
         md.AppendLine();
-        if (sensitivity["groups"] is JsonArray groups)
+        if (sensitivity["groups"]?["measures"] is JsonArray groups)
             foreach (var g in groups)
                 md.AppendLine($"- Sensitivity, {g!["measure"]}: {{box, hbox}} vs {{deeppoly, crown-ibp, zono}} " +
                     $"{((bool?)g["separates"] == true ? "separate" : "do NOT separate")} on this network.");
