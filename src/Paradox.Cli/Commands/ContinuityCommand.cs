@@ -35,10 +35,11 @@ public static class ContinuityCommand
             Empirics: L_R on the first N test images along filter-normalised random directions d, L_R(theta + t d) on a
             grid of t. Grid intervals whose change departs from the smooth prediction of their neighbours ({search.CandidateFactor}x the
             line's median, at most {search.MaxOutliers} per direction), and {search.Probes} random ones (tiny dense jumps never stand out on
-            the grid), are bisected; a jump is kept when the change over the interval stops shrinking as it halves
-            (a continuous function's change shrinks with the interval; a steep smooth ramp too, once it is resolved)
-            and exceeds 32 float32 epsilons of the loss. "per unit t" is a lower bound: the jumps confirmed among the
-            outliers plus the probes' hit rate times the remaining intervals, per unit of t.
+            the grid), are bisected {search.Refinements} times towards the half that departs most from the local slope; a jump is
+            kept when that departure does not halve over the last {JumpSearchSettings.ConfirmLevels} halvings (a continuous function's shrinks
+            with the interval, a steep smooth ramp's too once it is resolved) and exceeds 32 float32 epsilons of the loss.
+            "per unit t" is a lower bound: the confirmed outlier jumps plus the probes' hit rate times the other
+            intervals (each counted once), per unit of t.
             Random relaxations (iclr2021, cauchy-*) are reseeded with --seed before every evaluation.
             """);
         model.AddTo(command);

@@ -17,7 +17,7 @@ public static class ContinuityReport
             .AddColumns("relaxation", "continuous (theory)", "jumps at (size at |l|, |u| ~ 1)", "[[l, u]] from", "[[l, u]] can jump");
         foreach (var v in theory)
             table.AddRow(Markup.Escape(v.Relaxation), v.Continuous ? "yes" : "no", Markup.Escape(JumpsText(v.Jumps)),
-                v.PreBoundsFromBox ? "Box" : "own propagation", v.PreBoundsCanJump ? "yes" : "no");
+                v.PreBoundsFromBox ? "Box" : "own", v.PreBoundsCanJump ? "yes" : "no");
         AnsiConsole.Write(table);
         foreach (var v in theory)
         {
@@ -31,14 +31,18 @@ public static class ContinuityReport
     {
         var s = run.Settings;
         var table = new Table()
-            .Title(Markup.Escape($"continuity found: {run.Net} on {run.Dataset}, {run.N} test images, eps = {run.Eps}, {run.Directions} directions x {s.Points} points on t in [-{s.Span}, {s.Span}]"))
+            .Title(Markup.Escape($"continuity found: {run.Net} on {run.Dataset}, {run.N} test images, eps = {run.Eps}, {run.Directions} direction{(run.Directions == 1 ? "" : "s")} x {s.Points} points on t in [-{s.Span}, {s.Span}]"))
             .AddColumn("relaxation").AddColumn(Right("jumps found")).AddColumn(Right("per unit t (>=)")).AddColumn(Right("largest jump"))
-            .AddColumn(Right("directions with a jump")).AddColumn("agrees with theory").AddColumn(Right("evaluations")).AddColumn(Right("seconds"));
+            .AddColumn(Right("directions with a jump")).AddColumn("agrees with theory").AddColumn(Right("evals")).AddColumn(Right("s"));
         foreach (var (v, r) in theory.Zip(empirical))
             table.AddRow(Markup.Escape(r.Relaxation), r.JumpsFound.ToString(), Number(r.PerUnitLength), Number(r.LargestJump),
-                $"{r.DirectionsWithJump} / {r.Lines.Count}", Markup.Escape(ContinuityAgreement.Compare(v, r).Text), r.Evaluations.ToString(),
-                r.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
+                $"{r.DirectionsWithJump} / {r.Lines.Count}", Markup.Escape(ContinuityAgreement.Compare(v, r).Short), r.Evaluations.ToString(),
+                r.Seconds.ToString("0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
+        foreach (var (v, r) in theory.Zip(empirical))
+            if (ContinuityAgreement.Compare(v, r) is { Agrees: false } disagreement)
+                AnsiConsole.WriteLine($"  {r.Relaxation}: {disagreement.Text}");
+        AnsiConsole.WriteLine($"  per unit t: a lower bound, at most 1 / grid step = {(s.Points - 1) / (2 * s.Span):G3} (each grid interval counts once)");
     }
 
     public static JsonObject ToJson(IReadOnlyList<ContinuityVerdict> theory, IReadOnlyList<ContinuityResult>? empirical, ContinuityRun? run)
