@@ -34,10 +34,8 @@ public static class SensitivityCommand
         {
             var device = Cli.ConfigureRuntime(result);
             int k = result.GetValue(directions);
-            if (k < 1) throw new ParadoxException($"--directions: must be at least 1 (got {k})");
             var s = ListOptions.Numbers(result, scales) ?? DefaultScales;
-            if (s.Any(v => !(v > 0) || double.IsInfinity(v)))
-                throw new ParadoxException($"--scales: every scale must be a number > 0 (got {string.Join(",", s)})");
+            LossSensitivity.Validate(k, s);
             using var generator = Cli.Generator(result);
             var (eps, relaxations) = loss.Validate(result, generator);
             var jsonPath = result.GetValue(json);

@@ -58,7 +58,7 @@ public static class SensitivityView
         }
         foreach (var g in groups)
             AnsiConsole.MarkupLine(Markup.Escape($"{g.Measure}: {(g.Separates ? "separates" : "does NOT separate")} the groups " +
-                $"(largest low {Number(g.LowMax)}, smallest high {Number(g.HighMin)})"));
+                $"(largest low {Number(g.LowMax)}, smallest high {Number(g.HighMin)}, ratio {g.Margin:0.00})"));
         int separating = groups.Count(g => g.Separates);
         var summary = separating == groups.Count ? "every measure separates"
             : separating == 0 ? "no measure separates" : $"{separating} of {groups.Count} measures separate";
@@ -67,5 +67,6 @@ public static class SensitivityView
 
     static string WithSpread(Spread s) => $"{Number(s.Median)} [{Number(s.Q1)}, {Number(s.Q3)}]";
 
-    static string Number(double v) => Math.Abs(v) >= 1e4 || (v != 0 && Math.Abs(v) < 1e-3) ? v.ToString("0.##e0") : v.ToString("G3");
+    static string Number(double v) =>
+        Math.Abs(v) >= 1e4 || (v != 0 && Math.Abs(v) < 1e-3) ? v.ToString("0.##e0") : Math.Abs(v) >= 100 ? v.ToString("0") : v.ToString("G3");
 }

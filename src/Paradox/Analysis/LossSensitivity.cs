@@ -3,29 +3,6 @@ using static TorchSharp.torch;
 
 namespace Paradox.Analysis;
 
-/// <summary>
-/// Raw measurements of one loss around theta. <see cref="Slopes"/> and <see cref="Curvatures"/> hold one value
-/// per (direction, scale) pair, direction-major: `abs(L(theta + s d) - L(theta)) / s` and
-/// `abs(L(theta + s d) - 2 L(theta) + L(theta - s d)) / s^2`.
-/// </summary>
-public sealed record LossProbe(string Name, double Value, IReadOnlyList<double> Scales, double[] Slopes, double[] Curvatures, double GradientNorm)
-{
-    /// <summary>The slopes and curvatures taken at scale number <paramref name="scale"/>, one per direction.</summary>
-    public (double[] Slopes, double[] Curvatures) AtScale(int scale) =>
-        (Slopes.Where((_, i) => i % Scales.Count == scale).ToArray(), Curvatures.Where((_, i) => i % Scales.Count == scale).ToArray());
-}
-
-/// <summary>Perturbation and curvature medians at one scale over the directions, relative to the reference at that scale.</summary>
-public sealed record ScaleMedians(double Scale, double Perturbation, double Curvature);
-
-/// <summary>
-/// One loss relative to the natural loss on the same network, batch and directions: the perturbation and
-/// curvature samples divided by the natural loss's median, the ratio of the gradient norms, and the medians
-/// scale by scale (a jump makes the perturbation grow like 1/s as s shrinks; a smooth loss keeps it constant).
-/// </summary>
-public sealed record SensitivityRow(string Name, double Loss, Spread Perturbation, Spread Curvature, double GradientNormRatio,
-    IReadOnlyList<ScaleMedians> ByScale, LossProbe Raw);
-
 /// <summary>How violently losses react to small weight changes (the "sensitivity" property of the study).</summary>
 public static class LossSensitivity
 {
@@ -34,9 +11,7 @@ public static class LossSensitivity
     public static IReadOnlyList<LossProbe> Probe(Network network, IReadOnlyList<NamedLoss> losses, IReadOnlyList<ParameterDirection> directions,
         IReadOnlyList<double> scales, Action<int>? advance = null)
     {
-        if (directions.Count == 0) throw new ParadoxException("--directions: must be at least 1");
-        if (scales.Count == 0 || scales.Any(s => !(s > 0) || double.IsInfinity(s)))
-            throw new ParadoxException($"--scales: every scale must be a number > 0 (got {string.Join(",", scales)})");
+        Validate(directions.Count, scales);
         var probes = new List<LossProbe>();
         using var space = new ParameterSpace(network);
         foreach (var loss in losses)
@@ -56,6 +31,14 @@ public static class LossSensitivity
             advance?.Invoke(1);
         }
         return probes;
+    }
+
+    /// <summary>At least one direction and one scale, every scale a finite number > 0.</summary>
+    public static void Validate(int directions, IReadOnlyList<double> scales)
+    {
+        if (directions < 1) throw new ParadoxException($"--directions: must be at least 1 (got {directions})");
+        if (scales.Count == 0 || scales.Any(s => !(s > 0) || double.IsInfinity(s)))
+            throw new ParadoxException($"--scales: every scale must be a number > 0 (got {string.Join(",", scales)})");
     }
 
     /// <summary>Each probe relative to <paramref name="reference"/> (normally the natural loss, which then reads 1).</summary>

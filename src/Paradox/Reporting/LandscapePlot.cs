@@ -45,7 +45,8 @@ public static class LandscapePlot
         theta.LegendText = "theta (t = 0)";
         plot.Title(title);
         plot.XLabel(XLabel);
-        plot.YLabel(log ? YLabel + " (log scale)" : YLabel);
+        var yLabel = line.Names.Contains(NamedLoss.NaturalName) ? YLabel + "; natural: cross-entropy" : YLabel;
+        plot.YLabel(log ? yLabel + " (log scale)" : yLabel);
         if (log) LogTicks(plot.Axes.Left, line.Losses.SelectMany(v => v).Select(v => Scale(v, true)));
         plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(LineWidth, LineHeight, ImageFormat.Png);
@@ -117,7 +118,7 @@ public static class LandscapePlot
         };
     }
 
-    static string Label(double v) => v >= 1e4 || v < 1e-3 ? v.ToString("0.##e0") : v.ToString("G3");
+    static string Label(double v) => v >= 1e4 || v < 1e-3 ? v.ToString("0.##e0") : v >= 100 ? v.ToString("0") : v.ToString("G3");
 
     public static void Write(string path, byte[] png) => AtomicFile.Write(path, s => s.Write(png));
 }
