@@ -30,7 +30,7 @@ public class TrainOptionsTests
         const string underscore = "--label run1 --mode train-provable --dataset cifar10 --net CONV --train_domain deeppoly --eps_train 0.3 " +
             "--verify_domains deeppoly --batch_size 50 --batch_pieces 2 --reg L1 --reg_lambda 5e-6 --n_epochs 20 --warmup_epochs 2 " +
             "--mix_epochs 10 --lr_milestones 15,18 --eps_test 0.1 --init_method kaiming_normal --crown_variant 0-c --pgd_step_size 0.02 " +
-            "--verify_max_tests 500 --main_dir runs --load_model m.pt --data_dir data --save_every 5 --do_transform";
+            "--verify_max_tests 500 --main_dir runs --load_model m.pt --data_dir data --save_every 5 --unnormalized";
         var kebab = string.Join(' ', underscore.Split(' ').Select(t => t.StartsWith("--") ? t.Replace('_', '-') : t));
         var (expected, _) = DryRun("cert", underscore + " --device cpu");
         var (actual, _) = DryRun("cert", kebab + " --device cpu");
