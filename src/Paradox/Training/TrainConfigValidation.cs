@@ -50,8 +50,6 @@ public static class TrainConfigValidation
         if (c.Relu6) throw new ParadoxException("--relu6 is not supported by the Paradox engines yet");
         if (c.DoTransform && (dataset == DatasetInfo.Mnist || dataset == DatasetInfo.FashionMnist))
             throw new ParadoxException($"--do_transform: augmentation applies to cifar10 and svhn only (as in cert.py), not {dataset.Name}");
-        if (c.DoTransform)
-            throw new ParadoxException("--do_transform: data augmentation (random crops and flips for CIFAR-10/SVHN) is not implemented in Paradox yet");
     }
 
     static void ValidateSchedule(TrainConfig c)

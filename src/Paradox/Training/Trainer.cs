@@ -38,6 +38,9 @@ public sealed class Trainer : IDisposable
 
     public Trainer(TrainConfig config, LabeledImages trainSet, Device device)
     {
+        // cert.py's flag is accepted (so the published CIFAR/SVHN lines resolve), but training must not silently skip it.
+        if (config.DoTransform)
+            throw new ParadoxException("--do_transform: data augmentation (random crops and flips for CIFAR-10/SVHN) is not implemented in Paradox yet");
         Config = config;
         this.device = device;
         var dataset = DatasetInfo.Parse(config.Dataset);

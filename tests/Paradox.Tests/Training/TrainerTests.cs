@@ -128,6 +128,13 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void TrainingWithAugmentationSaysItIsNotImplemented()
+    {
+        var e = Assert.Throws<ParadoxException>(() => new Trainer(Tiny() with { DoTransform = true }, FashionTrain, CPU));
+        Assert.StartsWith("--do_transform", e.Message);
+    }
+
+    [Fact]
     public void ACheckpointOfAnotherConfigurationIsRejected()
     {
         var path = Path.Combine(Path.GetTempPath(), $"paradox-other-{Guid.NewGuid():N}.ckpt");
