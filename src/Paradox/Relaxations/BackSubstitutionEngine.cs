@@ -66,12 +66,10 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
         if (affine is LinearLayer linear) return (linear.Weight.unsqueeze(0), linear.Bias.unsqueeze(0));
         var conv = (Conv2dLayer)affine;
         long outputs = conv.OutputShape.Aggregate(1L, (x, y) => x * y);
-        long inputs = conv.InputShape.Aggregate(1L, (x, y) => x * y);
         // Row o of the conv as a map on its input: the transposed conv of the unit vector e_o.
         var units = eye(outputs, dtype: conv.Weight.dtype, device: conv.Weight.device).reshape([outputs, .. conv.OutputShape]);
         var rows = TransposedConv(conv, units).reshape([1, outputs, .. conv.InputShape]);
         var bias = conv.Bias.unsqueeze(1).expand(conv.OutputShape[0], conv.OutputShape[1] * conv.OutputShape[2]).reshape(1, outputs);
-        _ = inputs;
         return (rows, bias);
     }
 

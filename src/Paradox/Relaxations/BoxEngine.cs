@@ -20,7 +20,7 @@ public sealed class BoxEngine(ReluRule rule, PreBoundTransform? transform = null
 
     public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
     {
-        var (c, r, layers) = Propagate(network, region, recordLayers || false);
+        var (c, r, layers) = Propagate(network, region, recordLayers);
         var center = spec.Apply(c);
         var radius = spec.ApplyAbs(r);
         return new BoundResult(center - radius, center + radius, recordLayers ? layers : []);
