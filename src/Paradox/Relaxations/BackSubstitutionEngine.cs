@@ -107,15 +107,21 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
 
     /// <summary>
     /// For a bound on the same side as (lamSame, muSame): positive coefficients take that line, negative ones
-    /// the other. Lower bound: `A+ lam_lo + A- lam_up`; upper bound: `A+ lam_up + A- lam_lo`.
+    /// the other. Lower bound: `A+ lam_lo + A- lam_up`; upper bound: `A+ lam_up + A- lam_lo`. Written as
+    /// `A lam_other + A+ (lam_same - lam_other)` with the biases as matrix-vector products, which needs one
+    /// large temporary fewer than choosing per coefficient (and stable neurons, where the lines agree, are exact).
+    /// `clamp_min` passes the gradient at A = 0 as the same-side choice does.
     /// </summary>
     static (Tensor A, Tensor Bias) ThroughRelu(Tensor a, Tensor bias, Tensor lamSame, Tensor muSame, Tensor lamOther, Tensor muOther)
     {
-        var positive = a.ge(0);
-        var slope = where(positive, lamSame.unsqueeze(1), lamOther.unsqueeze(1));
-        var offset = where(positive, muSame.unsqueeze(1), muOther.unsqueeze(1));
-        return (a * slope, bias + (a * offset).flatten(2).sum(2));
+        var positive = a.clamp_min(0);
+        var mapped = addcmul(a * lamOther.unsqueeze(1), positive, (lamSame - lamOther).unsqueeze(1), 1);
+        var offset = MatVec(a, muOther) + MatVec(positive, muSame - muOther);
+        return (mapped, bias + offset);
     }
+
+    /// <summary>`sum_j A[b, k, j] v[b, j]` over the flattened neuron dimensions, [B, K].</summary>
+    static Tensor MatVec(Tensor a, Tensor v) => a.flatten(2).matmul(v.flatten(1).unsqueeze(2)).squeeze(2);
 
     static (Tensor A, Tensor Bias) ThroughAffine(AffineLayer layer, Tensor a, Tensor bias)
     {
@@ -140,9 +146,10 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
 
     static (Tensor A, Tensor Bias) ThroughNormalize(NormalizeLayer n, Tensor a, Tensor bias)
     {
+        // Scaling the coefficients (not the input box) keeps the reference's rounding: CROWN's adaptive lower
+        // line jumps at |l| = |u|, so a last-bit change of a pre-activation bound can move a final bound visibly.
         var scaled = a / n.Sigma.unsqueeze(0);
-        var shift = (scaled * (-n.Mean).unsqueeze(0)).flatten(2).sum(2);
-        return (scaled, bias + shift);
+        return (scaled, bias + MatVec(scaled, (-n.Mean).expand([1, .. a.shape[2..]])));
     }
 
     /// <summary>`min/max of A x + bias` over the input box, as `A c -/+ |A| r` (centre c, radius r).</summary>

@@ -56,7 +56,7 @@ public sealed class BoxEngine(ReluRule rule, PreBoundTransform? transform = null
                     var u = c + r;
                     if (transform is not null) (l, u) = transform(l, u);
                     if (record) layers.Add(new LayerBounds(i, l, u));
-                    var (lo, hi) = Concretize(rule.Relax(l, u), l, u);
+                    var (lo, hi) = rule.IntervalImage is { } image ? image(l, u) : Concretize(rule.Relax(l, u), l, u);
                     c = (hi + lo) / 2;
                     r = (hi - lo) / 2;
                     break;

@@ -30,9 +30,17 @@ public sealed class ReluRule
     public bool IsParallelogram { get; }
     /// <summary>Where, besides the case boundaries, the crossing lines change abruptly (for the continuity report).</summary>
     public string? InternalSwitch { get; }
+    /// <summary>
+    /// A closed form of the interval `[min lower line, max upper line]` over [l, u] when the rule has a cheap one
+    /// (the interval rule: `[relu(l), relu(u)]`), equal in value and gradient to the line-based form; Box uses it
+    /// because the generic form costs about twenty elementwise kernels per ReLU layer.
+    /// </summary>
+    public Func<Tensor, Tensor, (Tensor Lower, Tensor Upper)>? IntervalImage { get; }
 
-    public ReluRule(string name, (Line, Line) inactive, (Line, Line) crossing, (Line, Line) active, bool parallelogram, string? internalSwitch = null)
+    public ReluRule(string name, (Line, Line) inactive, (Line, Line) crossing, (Line, Line) active, bool parallelogram, string? internalSwitch = null,
+        Func<Tensor, Tensor, (Tensor Lower, Tensor Upper)>? intervalImage = null)
     {
+        IntervalImage = intervalImage;
         Name = name;
         Inactive = inactive;
         Crossing = crossing;

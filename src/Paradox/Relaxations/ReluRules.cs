@@ -12,8 +12,9 @@ public static class ReluRules
     static readonly (Line, Line) Dead = (Zero, Zero);
     static readonly (Line, Line) Pass = (Identity, Identity);
 
-    static ReluRule Parallelogram(string name, Func<Tensor, Tensor, (Tensor, Tensor)> crossing, (Line, Line)? inactive = null, string? internalSwitch = null) =>
-        new(name, inactive ?? Dead, Lines.Parallelogram(crossing), Pass, parallelogram: true, internalSwitch);
+    static ReluRule Parallelogram(string name, Func<Tensor, Tensor, (Tensor, Tensor)> crossing, (Line, Line)? inactive = null, string? internalSwitch = null,
+        Func<Tensor, Tensor, (Tensor, Tensor)>? intervalImage = null) =>
+        new(name, inactive ?? Dead, Lines.Parallelogram(crossing), Pass, parallelogram: true, internalSwitch, intervalImage);
 
     static ReluRule ParallelogramOfSlope(string name, Func<Tensor, Tensor, Tensor> slope) =>
         new(name, Dead, Lines.ParallelogramOfSlope(slope), Pass, parallelogram: true);
@@ -24,8 +25,11 @@ public static class ReluRules
     /// the slope, `mu = (u - u lam)/2`, which is larger by at most D/2 and keeps it sound).</summary>
     public static readonly ReluRule Zono = ParallelogramOfSlope("zono", (l, u) => u / (u - l + ZonoD));
 
-    /// <summary>The interval rule `[0, u]` for crossing neurons (`lam = 0`, `mu = u/2`): Box, hBox, zBox.</summary>
-    public static readonly ReluRule Interval = Parallelogram("box", (l, u) => (zeros_like(l), u / 2));
+    /// <summary>The interval rule `[0, u]` for crossing neurons (`lam = 0`, `mu = u/2`): Box, hBox, zBox.
+    /// Its interval image is `[relu(l), relu(u)]`; `clamp_min` on the lower end passes the gradient at `l = 0` as the
+    /// line form does there (an active neuron's identity line), `relu` on the upper end blocks it at `u = 0` (inactive).</summary>
+    public static readonly ReluRule Interval = Parallelogram("box", (l, u) => (zeros_like(l), u / 2),
+        intervalImage: (l, u) => (l.clamp_min(0), nn.functional.relu(u)));
 
     /// <summary>Diag: `lam = 1`, `mu = -l/2`.</summary>
     public static readonly ReluRule Diag = Parallelogram("diag", (l, u) => (ones_like(l), -l / 2));
