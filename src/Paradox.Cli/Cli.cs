@@ -66,7 +66,7 @@ public static class Cli
 public sealed class ModelOptions
 {
     public readonly Option<string?> Net = Cli.Option<string?>("net", $"Architecture: {string.Join(", ", Architectures.Names)} (not needed for Paradox checkpoints)");
-    public readonly Option<string?> Dataset = Cli.Option<string?>("dataset", "mnist, fashion-mnist or cifar10 (not needed for Paradox checkpoints)");
+    public readonly Option<string?> Dataset = Cli.Option<string?>("dataset", "mnist, fashion-mnist, cifar10 or svhn (not needed for Paradox checkpoints)");
     public readonly Option<string> Model = Cli.Option<string>("model", "Model file: a PyTorch state_dict (.pt) or a Paradox checkpoint (.ckpt)");
     public readonly Option<bool> Unnormalized = Cli.Option<bool>("unnormalized", "The network has no Normalize layer");
     public readonly Option<string?> DataDir = Cli.Option<string?>("data-dir", "Directory with the dataset files (default: the standard location)");

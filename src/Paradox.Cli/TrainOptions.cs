@@ -38,7 +38,7 @@ public sealed class TrainOptions
     public readonly Option<string> InitMethod = Cli.Option("init_method", "Initialisation: default, ibp, kaiming-normal, xavier-normal or orthogonal", Defaults.InitMethod);
     public readonly Option<bool> Unnormalized = Cli.Option<bool>("unnormalized", "The network has no Normalize layer (default: normalized)");
     public readonly Option<bool> Relu6 = Cli.Option<bool>("relu6", "cert.py's ReLU6 networks: not supported yet (an error)");
-    public readonly Option<bool> DoTransform = Cli.Option<bool>("do_transform", "Augment the training images (cifar10 and svhn only; default: off)");
+    public readonly Option<bool> DoTransform = Cli.Option<bool>("do_transform", "Augment the training images as cert.py does: cifar10 random horizontal flip and random 32x32 crop of the image padded with 4 zero pixels; svhn the crop only (default: off)");
 
     // loss
     public readonly Option<double?> EpsTrain = Cli.Option<double?>("eps_train", "L-infinity training radius reached after the ramp (required by train-provable and train-pgd)");

@@ -17,7 +17,8 @@ public static class DatasetCatalog
         "mnist" => LoadIdx(info, "MNIST", train, Locate(info, dataDir, RepoDataDir("mnist"))),
         "fashion-mnist" => LoadIdx(info, "FashionMNIST", train, Locate(info, dataDir, FashionMnistPackageDir)),
         "cifar10" => LoadCifar10(train, Locate(info, dataDir, RepoDataDir("cifar10"))),
-        _ => throw new ParadoxException($"--dataset {info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10)"),
+        "svhn" => LoadSvhn(train, Locate(info, dataDir, RepoDataDir("svhn"))),
+        _ => throw new ParadoxException($"--dataset {info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10, svhn)"),
     };
 
     static DataDir Locate(DatasetInfo info, string? dataDir, string? defaultDir)
@@ -66,6 +67,16 @@ public static class DatasetCatalog
                     $"CIFAR-10 not found at {path}: download the binary version (cifar-10-binary.tar.gz) from https://www.cs.toronto.edu/~kriz/cifar.html, extract it there, or {dir.Fix}");
         }
         return Cifar10Reader.Read([.. files.Select(f => Path.Combine(found, f))], found);
+    }
+
+    /// <summary>SVHN's cropped-digits MAT files (Format 2), as distributed; the 'extra' split is not used.</summary>
+    static LabeledImages LoadSvhn(bool train, DataDir dir)
+    {
+        string path = Path.Combine(dir.Path, train ? SvhnReader.TrainFile : SvhnReader.TestFile);
+        if (!File.Exists(path))
+            throw new ParadoxException(
+                $"SVHN not found at {path}: download {SvhnReader.TrainFile} and {SvhnReader.TestFile} from http://ufldl.stanford.edu/housenumbers/ into that directory, or {dir.Fix}");
+        return SvhnReader.Read(path);
     }
 
     /// <summary>data/&lt;name&gt; in the repository this program was built from, or null when it is not inside one.</summary>

@@ -17,7 +17,7 @@ public sealed record StepReport(int Epoch, int Batch, int BatchesPerEpoch, Sched
     double Accuracy, double CertifiedAccuracy);
 
 /// <summary>
-/// Trains a network with the study's procedure. Everything random (initialisation, data order, PGD starts,
+/// Trains a network with the study's procedure. Everything random (initialisation, data order, augmentation, PGD starts,
 /// random slopes) flows from the seed, so a run with the same seed and thread count is bit-identical, and a
 /// run resumed from a checkpoint continues exactly where it stopped.
 /// </summary>
@@ -27,6 +27,7 @@ public sealed class Trainer : IDisposable
     public Network Network { get; }
     readonly LabeledImages data;
     readonly BatchLoader loader;
+    readonly Augmentation? augmentation;
     readonly Schedule schedule;
     readonly TorchSharp.Modules.OptimizerHelper optimizer;
     readonly Generator generator;
@@ -38,12 +39,10 @@ public sealed class Trainer : IDisposable
 
     public Trainer(TrainConfig config, LabeledImages trainSet, Device device)
     {
-        // cert.py's flag is accepted (so the published CIFAR/SVHN lines resolve), but training must not silently skip it.
-        if (config.DoTransform)
-            throw new ParadoxException("--do_transform: data augmentation (random crops and flips for CIFAR-10/SVHN) is not implemented in Paradox yet");
         Config = config;
         this.device = device;
         var dataset = DatasetInfo.Parse(config.Dataset);
+        augmentation = config.DoTransform ? Augmentation.For(dataset, config.Seed) : null;
         generator = new Generator((ulong)config.Seed, device);
         var init = Architectures.ParseInit(config.InitMethod);
         Network = config.LoadModel is { } path
@@ -92,6 +91,8 @@ public sealed class Trainer : IDisposable
             values = schedule.At(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = values.Lr;
             var (x, y) = (batch.X.to(device), batch.Y.to(device));
+            // Drawn from (seed, epoch, batch) alone, so a resumed run augments exactly as an uninterrupted one.
+            if (augmentation is not null) x = augmentation.Apply(x, epoch, batchIndex - 1);
             totals += TrainStep(x, y, values) with { Seconds = watch.Elapsed.TotalSeconds };
             step++;
             Position = new TrainingPosition(epoch, batchIndex, step, totals);

@@ -69,9 +69,17 @@ public class DatasetCatalogTests
     }
 
     [Fact]
-    public void Unsupported_datasets_are_reported()
+    public void Loads_SVHN_from_its_MAT_files()
     {
-        var e = Assert.Throws<ParadoxException>(() => DatasetCatalog.Load(DatasetInfo.Svhn, train: false, dataDir: null));
-        Assert.Contains("svhn", e.Message);
+        using var dir = new ScratchDir();
+        dir.Write("test_32x32.mat", MatBytes.Svhn([10, 4], compress: true));
+
+        using var data = DatasetCatalog.Load(DatasetInfo.Svhn, train: false, dir.Path);
+
+        Assert.Equal([2L, 3, 32, 32], data.Images.shape);
+        Assert.Equal([0L, 4], data.Labels.data<long>().ToArray());
+        var e = Assert.Throws<ParadoxException>(() => DatasetCatalog.Load(DatasetInfo.Svhn, train: true, dir.Path));
+        Assert.Equal($"SVHN not found at {Path.Combine(dir.Path, "train_32x32.mat")}: download train_32x32.mat and test_32x32.mat from " +
+            "http://ufldl.stanford.edu/housenumbers/ into that directory, or check --data-dir", e.Message);
     }
 }
