@@ -86,7 +86,7 @@ public static class ReproduceCommand
             var tables = ListOptions.Values(result, o.Tables) ?? profile.Tables ?? [.. grid.Tables.Select(t => t.Name)];
             foreach (var t in tables) grid.Table(t);
             var datasets = ListOptions.Values(result, o.Datasets) is { } given
-                ? given.Any(d => d.Equals("all", StringComparison.OrdinalIgnoreCase)) ? null : given.Select(d => DatasetInfo.Parse(d).Name).ToArray()
+                ? given.Any(d => d.Equals("all", StringComparison.OrdinalIgnoreCase)) ? null : given.Select(DatasetName).ToArray()
                 : profile.Datasets;
             Regex? only = null;
             if (result.GetValue(o.Only) is { } pattern)
@@ -129,6 +129,12 @@ public static class ReproduceCommand
                     ? $"--only: no run of {string.Join(", ", tables)} matches '{only}'"
                     : $"--datasets: no run of {string.Join(", ", tables)} is on {string.Join(", ", datasets ?? [])}");
             return new Plan { Grid = grid, Profile = profile, Tables = tables, MainDir = mainDir, Runs = runs, Threads = threads };
+        }
+
+        static string DatasetName(string name)
+        {
+            try { return DatasetInfo.Parse(name).Name; }
+            catch (ParadoxException) { throw new ParadoxException($"--datasets: unknown dataset '{name}' (expected mnist, fashion-mnist, svhn, cifar10 or all)"); }
         }
 
         /// <summary>The configuration `paradox cert` resolves <paramref name="tokens"/> to: the same options, the same checks.</summary>
