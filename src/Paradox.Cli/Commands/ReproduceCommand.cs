@@ -208,7 +208,7 @@ public static class ReproduceCommand
             int unknown = todo.Count(r => r.Estimate is null);
             Console.WriteLine($"estimated time of the {todo.Count} runs to do: {CostModel.Format(total)}" +
                 (unknown > 0 ? $" plus {unknown} runs without a cost estimate" : "") +
-                $" (seconds per step measured with bench/Paradox.Bench train-step; 'cost' in {Grid.Path})");
+                $" (from the measured seconds per step in 'cost' of {Grid.Path})");
         }
 
         static string Variant(TrainConfig c)
