@@ -19,7 +19,7 @@ public static class ReproduceCommand
     sealed class Options
     {
         public readonly Option<string> Grid = Recursive(Cli.Option("grid", "The grid definition (JSON): runs, tables, profiles, cost model", "experiments/paper-grid.json"));
-        public readonly Option<string> Profile = Recursive(Cli.Option("profile", "Profile of the grid: full (the paper's settings), cpu2 (one 2-core machine, a few hours for Table 2 on MNIST and FashionMNIST) or smoke (seconds)", "cpu2"));
+        public readonly Option<string> Profile = Recursive(Cli.Option("profile", "Profile of the grid: full (the paper's settings), cpu2 (one 2-core machine: Table 2 on MNIST and FashionMNIST in about 3-6 hours) or smoke (seconds)", "cpu2"));
         public readonly Option<string[]> Tables = Recursive(ListOptions.Create("tables", "Tables to run, e.g. table2,table3,table4 (default: the profile's)"));
         public readonly Option<string[]> Datasets = Recursive(ListOptions.Create("datasets", "Only runs on these datasets, e.g. mnist,fashion-mnist, or all (default: the profile's)"));
         public readonly Option<string?> Only = Recursive(Cli.Option<string?>("only", "Only runs whose grid label matches this regular expression (e.g. 'FC-(box|hbox)$')"));
@@ -46,7 +46,7 @@ public static class ReproduceCommand
             (recorded in <main_dir>/runs.db); finished runs are skipped, interrupted ones resumed from their last
             checkpoint, a failed run is reported and the next one starts. Ctrl-C stops after the current step (as
             `paradox train`); running the command again continues. Writes <main_dir>/report.md, report.json and report.csv.
-            --seed is ignored: each run has the paper's seed.
+            --seed is ignored: each run has the paper's seed. The device is cuda when available unless --device says otherwise.
             """);
         foreach (var option in new Option[] { o.Grid, o.Profile, o.Tables, o.Datasets, o.Only, o.MainDir, o.DataDir, o.DryRun })
             command.Options.Add(option);
@@ -260,6 +260,8 @@ public static class ReproduceCommand
             {
                 Console.CancelKeyPress -= onCancel;
             }
+            // Ctrl-C outside the training loop (e.g. during a final evaluation) lets that run finish, then stops
+            if (stop) exit = 130;
             var outcomes = WriteReport(failures);
             Console.WriteLine();
             Console.WriteLine($"{Summary(outcomes)}; report written to {Path.Combine(MainDir, "report.md")}");

@@ -145,4 +145,17 @@ public class GridFileTests
         using var json = JsonDocument.Parse(File.ReadAllText(GridPath));
         Assert.True(json.RootElement.TryGetProperty("profiles", out _));
     }
+
+    [Fact]
+    public void A_cell_is_the_mean_of_its_finished_seeds()
+    {
+        RunOutcome Outcome(string status, double? std, double? cert, bool estimated = false) =>
+            new(new ResolvedRun(new GridRun("x", "table4", "omega = 1", "widened", "mnist-CONV-box", []), null, null, null), "x-cpu2", status, std, cert, estimated, null, null);
+        Assert.Equal("—", ReproductionReport.Cell([]));
+        Assert.Equal("—", ReproductionReport.Cell([Outcome("failed", null, null)]));
+        Assert.Equal("98.0 / 90.5", ReproductionReport.Cell([Outcome("finished", 98, 90.5)]));
+        Assert.Equal("97.0 / 89.0 (2/4)", ReproductionReport.Cell(
+            [Outcome("finished", 98, 90), Outcome("finished", 96, 88), Outcome("pending", null, null), Outcome("incomplete", null, null)]));
+        Assert.Equal("40.0 / ~30.0", ReproductionReport.Cell([Outcome("finished", 40, 30, estimated: true)]));
+    }
 }
