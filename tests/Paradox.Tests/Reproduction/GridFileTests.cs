@@ -158,4 +158,24 @@ public class GridFileTests
             [Outcome("finished", 98, 90), Outcome("finished", 96, 88), Outcome("pending", null, null), Outcome("incomplete", null, null)]));
         Assert.Equal("40.0 / ~30.0", ReproductionReport.Cell([Outcome("finished", 40, 30, estimated: true)]));
     }
+
+    [Fact]
+    public void Lr_step_epochs_is_a_flag_of_cert_and_train()
+    {
+        var (code, output, errors) = CliRunner.RunCapturingOutput(["cert", .. Grid.PaperLines["mnist-FC-zono"], "--device", "cpu", "--lr_step_epochs", "2", "--dry_run"]);
+        Assert.True(code == 0, string.Join(" | ", errors));
+        var config = TrainConfig.FromJson(output, "cert");
+        Assert.Equal(2, config.LrStepEpochs);
+        // x0.5 every 2 epochs after the ramp (50 epochs)
+        var schedule = new Schedule(config, stepsPerEpoch: 10);
+        Assert.Equal(config.Lr, schedule.LearningRate(51 * 10));
+        Assert.Equal(config.Lr / 2, schedule.LearningRate(52 * 10), 12);
+        Assert.Equal(config.Lr / 4, schedule.LearningRate(54 * 10), 12);
+        // left out, it is not written, so older configurations keep their hash
+        Assert.DoesNotContain("lr_step_epochs", (config with { LrStepEpochs = null }).ToJson());
+
+        (code, _, errors) = CliRunner.RunCapturingOutput(["train", "--train_domain", "box", "--eps_train", "0.1", "--lr_step_epochs", "0", "--dry_run"]);
+        Assert.Equal(2, code);
+        Assert.Equal("error: --lr_step_epochs: must be at least 1 (got 0)", Assert.Single(errors));
+    }
 }
