@@ -62,6 +62,7 @@ public sealed class TrainOptions
     public readonly Option<string[]> LrMilestones = ListOptions.Create("lr_milestones", "Epochs where the LR is multiplied by 0.1, e.g. 130,190; values < 1 are fractions of --n_epochs (default: x0.5 every 20 epochs after the ramp)");
     public readonly Option<bool> IbpScheduling = Cli.Option<bool>("ibp_scheduling", "IBP paper's schedule: 2000 warm-up and 10000 ramp steps, LR x0.1 at steps 15000 and 25000 (default: off)");
     public readonly Option<bool> Tenhalf = Cli.Option<bool>("tenhalf", "Without milestones, halve the LR every 10 epochs after the ramp instead of 20 (default: off)");
+    public readonly Option<int?> LrStepEpochs = Cli.Option<int?>("lr_step_epochs", "Without milestones, halve the LR every K epochs after the ramp (default: 20, or 10 with --tenhalf)");
 
     // PGD
     public readonly Option<int> PgdSteps = Cli.Option("pgd_steps", "PGD steps (train-pgd and evaluation)", Defaults.PgdSteps);
@@ -86,7 +87,7 @@ public sealed class TrainOptions
             Label, Mode, Setting, Dataset, Net, MainDir, LoadModel, DataDir, Neptune, OnnxFile, TrainDomain,
             BatchSize, BatchPieces, Percent, NTrain, InitMethod, Unnormalized, Relu6, DoTransform,
             EpsTrain, C, Reg, RegLambda, NEpochs, WarmupEpochs, MixEpochs, Eps1, Kappa1, Kappa2, Beta1, Beta2,
-            Opt, Lr, LrMilestones, IbpScheduling, Tenhalf, PgdSteps, PgdStepSize,
+            Opt, Lr, LrMilestones, IbpScheduling, Tenhalf, LrStepEpochs, PgdSteps, PgdStepSize,
             EpsTest, VerifyDomains, VerifyMaxTests, Skip, SaveEvery, Resume, DryRun,
         })
             command.Options.Add(o);
@@ -151,6 +152,7 @@ public sealed class TrainOptions
             LrMilestones = ListOptions.Numbers(result, LrMilestones),
             IbpScheduling = result.GetValue(IbpScheduling),
             Tenhalf = result.GetValue(Tenhalf),
+            LrStepEpochs = result.GetValue(LrStepEpochs),
             PgdSteps = result.GetValue(PgdSteps),
             PgdStepSize = result.GetValue(PgdStepSize),
             EpsTest = ListOptions.Numbers(result, EpsTest) ?? [],

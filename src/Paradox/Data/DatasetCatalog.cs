@@ -21,6 +21,39 @@ public static class DatasetCatalog
         _ => throw new ParadoxException($"--dataset {info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10, svhn)"),
     };
 
+    /// <summary>
+    /// Why <paramref name="info"/> cannot be loaded (its files missing, or no reader for it), or null when its
+    /// training and test files are where <see cref="Load"/> looks; reads no image.
+    /// </summary>
+    public static string? Unavailable(DatasetInfo info, string? dataDir = null)
+    {
+        try
+        {
+            switch (info.Name)
+            {
+                case "mnist":
+                case "fashion-mnist":
+                    var dir = Locate(info, dataDir, info.Name == "mnist" ? RepoDataDir("mnist") : FashionMnistPackageDir);
+                    var display = info.Name == "mnist" ? "MNIST" : "FashionMNIST";
+                    foreach (var name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+                        FindIdx(dir, name, display);
+                    return null;
+                case "cifar10":
+                    var cifar = Locate(info, dataDir, RepoDataDir("cifar10"));
+                    string batches = Path.Combine(cifar.Path, "cifar-10-batches-bin");
+                    string found = File.Exists(Path.Combine(batches, Cifar10Reader.TrainFiles[0])) ? batches : cifar.Path;
+                    var missing = Cifar10Reader.TrainFiles.Concat(Cifar10Reader.TestFiles).Select(f => Path.Combine(found, f)).FirstOrDefault(f => !File.Exists(f));
+                    return missing is null ? null : $"CIFAR-10 not found at {missing}: {cifar.Fix}";
+                default:
+                    return $"{info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10)";
+            }
+        }
+        catch (ParadoxException e)
+        {
+            return e.Message;
+        }
+    }
+
     static DataDir Locate(DatasetInfo info, string? dataDir, string? defaultDir)
     {
         if (dataDir is not null)

@@ -8,7 +8,7 @@ public readonly record struct ScheduleValues(double Eps, double Kappa, double Be
 /// a linear ramp of eps (eps1 -> eps_train), kappa (kappa1 -> kappa2) and beta (beta1 -> beta2), then constant.
 /// Learning rate: `lr_milestones` (x0.1 at each milestone epoch), `ibp_scheduling` (x0.1 at steps 15000 and
 /// 25000, with a 2000-step warm-up and a 10000-step ramp), or by default x0.5 every 20 epochs after the
-/// ramp (`tenhalf`: every 10).
+/// ramp (`tenhalf`: every 10; `lr_step_epochs`: every K).
 /// </summary>
 public sealed class Schedule
 {
@@ -59,7 +59,7 @@ public sealed class Schedule
             return lr;
         }
         long rampEndEpoch = (WarmupSteps + RampSteps + StepsPerEpoch - 1) / StepsPerEpoch;
-        int period = config.Tenhalf ? 10 : 20;
+        int period = config.LrStepEpochs ?? (config.Tenhalf ? 10 : 20);
         if (epoch < rampEndEpoch) return lr;
         return lr * Math.Pow(0.5, (epoch - rampEndEpoch) / period);
     }

@@ -70,6 +70,10 @@ public sealed record TrainConfig
     public double[]? LrMilestones { get; init; }
     public bool IbpScheduling { get; init; }
     public bool Tenhalf { get; init; }
+    /// <summary>Native: without milestones, the period (epochs) of the x0.5 LR steps after the ramp; null = 20 (10 with Tenhalf).
+    /// Scaled profiles of the reproduction grid set it so a shortened run keeps the paper's LR schedule in proportion.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LrStepEpochs { get; init; }
 
     // PGD (train-pgd and evaluation)
     public int PgdSteps { get; init; } = 100;

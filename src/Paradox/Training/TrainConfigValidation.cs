@@ -63,6 +63,7 @@ public static class TrainConfigValidation
         NonNegative(c.Eps1, "--eps1");
         foreach (var eps in c.EpsTest) NonNegative(eps, "--eps_test");
         foreach (var milestone in c.LrMilestones ?? []) NonNegative(milestone, "--lr_milestones");
+        if (c.LrStepEpochs is < 1) throw new ParadoxException($"--lr_step_epochs: must be at least 1 (got {c.LrStepEpochs})");
         UnitInterval(c.Kappa1, "--kappa1");
         UnitInterval(c.Kappa2, "--kappa2");
         UnitInterval(c.Beta1, "--beta1");
