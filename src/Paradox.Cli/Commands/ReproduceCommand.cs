@@ -119,9 +119,7 @@ public static class ReproduceCommand
                 if (datasets is not null && !datasets.Contains(config.Dataset)) continue;
                 if (!availability.TryGetValue(config.Dataset, out var missing))
                     availability[config.Dataset] = missing = DatasetCatalog.Unavailable(DatasetInfo.Parse(config.Dataset), dataDir);
-                string? skip = missing ?? (config.DoTransform
-                    ? "--do_transform: data augmentation (random crops and flips) is not implemented in Paradox yet"
-                    : null);
+                string? skip = missing;
                 runs.Add(new ResolvedRun(run, config, skip, grid.Cost.Estimate(config)));
             }
             if (runs.Count == 0)

@@ -44,8 +44,12 @@ public static class DatasetCatalog
                     string found = File.Exists(Path.Combine(batches, Cifar10Reader.TrainFiles[0])) ? batches : cifar.Path;
                     var missing = Cifar10Reader.TrainFiles.Concat(Cifar10Reader.TestFiles).Select(f => Path.Combine(found, f)).FirstOrDefault(f => !File.Exists(f));
                     return missing is null ? null : $"CIFAR-10 not found at {missing}: {cifar.Fix}";
+                case "svhn":
+                    var svhn = Locate(info, dataDir, RepoDataDir("svhn"));
+                    var absent = new[] { SvhnReader.TrainFile, SvhnReader.TestFile }.Select(f => Path.Combine(svhn.Path, f)).FirstOrDefault(f => !File.Exists(f));
+                    return absent is null ? null : $"SVHN not found at {absent}: download {SvhnReader.TrainFile} and {SvhnReader.TestFile} from http://ufldl.stanford.edu/housenumbers/ into that directory, or {svhn.Fix}";
                 default:
-                    return $"{info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10)";
+                    return $"{info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10, svhn)";
             }
         }
         catch (ParadoxException e)

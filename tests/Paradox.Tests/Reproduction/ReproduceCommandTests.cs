@@ -118,11 +118,11 @@ public class ReproduceCommandTests : IDisposable
         var (code, output, errors) = Reproduce("--profile", "smoke", "--datasets", "all", "--only", "^svhn-CONV-box$|^cifar10-CONVPLUS-box$",
             "--data-dir", dir.File("nothing-here"));
         Assert.True(code == 0, string.Join(" | ", errors));
-        Assert.Contains("skipped: svhn: loading this dataset is not supported", output);
+        Assert.Contains("skipped: SVHN not found at", output);
         Assert.Contains("skipped: CIFAR-10 not found at", output);
         var runs = JsonNode.Parse(File.ReadAllText(Path.Combine(MainDir, "report.json")))!["runs"]!.AsArray();
         Assert.All(runs, r => Assert.Equal("skipped", (string?)r!["status"]));
-        Assert.Contains("`svhn-CONV-box-smoke` (table2, Box / SVHN CONV): skipped: svhn: loading", File.ReadAllText(Path.Combine(MainDir, "report.md")));
+        Assert.Contains("`svhn-CONV-box-smoke` (table2, Box / SVHN CONV): skipped: SVHN not found at", File.ReadAllText(Path.Combine(MainDir, "report.md")));
     }
 
     [Fact]
