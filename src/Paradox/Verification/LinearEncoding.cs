@@ -33,6 +33,7 @@ public sealed class LinearEncoding : IDisposable
     readonly List<double> lb = [], ub = [];
     readonly List<(int[] Cols, double[] Coef, double Lo, double Hi, Constraint Row)> rows = [];
     readonly int inputs;
+    bool stopParametersSet;
     int[] curVar;
     double[] curScale, curOffset;
 
@@ -226,7 +227,14 @@ public sealed class LinearEncoding : IDisposable
         {
             parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0.0);
             if (timeLimitSeconds > 0) solver.SetTimeLimit((long)Math.Ceiling(timeLimitSeconds * 1000));
-            solver.SetSolverSpecificParametersAsString(stopBelowZero ? "limits/objectivestop = -1e-4\n" : "");
+            // Certification only asks for the sign of the minimum: stop at the first point below 0 (a counterexample)
+            // or once the proven bound is clearly above 0 (SCIP 10's limits/primal and limits/dual).
+            if (stopBelowZero && !stopParametersSet)
+            {
+                stopParametersSet = true;
+                if (!solver.SetSolverSpecificParametersAsString("limits/primal = -1e-5\nlimits/dual = 1e-4\n"))
+                    throw new InvalidOperationException("SCIP rejected the limits/primal and limits/dual parameters");
+            }
         }
         var status = solver.Solve(parameters);
         bool optimal = status == Solver.ResultStatus.OPTIMAL;

@@ -55,7 +55,7 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
         using var _ = no_grad();
         var problem = TriangleLpEngine.Problem.From(network, region, spec);
         if (problem.Model.ReluNeurons > maxReluNeurons)
-            throw new ParadoxException($"{flagName}: the network has {problem.Model.ReluNeurons:N0} ReLU neurons; the complete MILP verifier is for small networks (limit {maxReluNeurons:N0})");
+            throw new ParadoxException($"{flagName}: the network has {problem.Model.ReluNeurons:N0} ReLU neurons; the complete MILP verifier is for small networks (limit {maxReluNeurons:N0}; raise it with --milp_max_relus)");
         var triangle = new SampleBounds[problem.Batch];
         var milp = new MilpSample[problem.Batch];
         Parallel.For(0, problem.Batch, TriangleLpEngine.Options(), b =>

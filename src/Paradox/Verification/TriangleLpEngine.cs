@@ -72,6 +72,8 @@ public sealed class TriangleLpEngine : IBoundEngine
                         var (l, u) = encoding.Affine(a, lo, hi);
                         if (feedsRelu)
                         {
+                            // Before the first ReLU the layer is affine in the input box, where interval arithmetic
+                            // (one affine layer) or back-substitution (several) is already exact.
                             if (tighten && relu > 0) TightenCrossing(encoding, l, u);
                             layerLower[relu] = l;
                             layerUpper[relu] = u;

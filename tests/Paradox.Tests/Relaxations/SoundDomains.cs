@@ -13,7 +13,11 @@ static class SoundDomains
         "zono-ibp", "zono:soft=1", "zono:kappa=0.5", "zono:kappa=2", "hzono:soft=3",
         "deeppoly", .. ReluRules.CrownVariants.Keys.Select(v => $"deeppoly:{v}"), "deeppoly:soft=1",
         "crown-ibp", "crown-ibp:soft=10", "crown-ibp:0-c", "iclr2021",
+        .. CertificationOnly,
     ];
+
+    /// <summary>The LP and MILP domains: sound, but without gradients (no certified loss).</summary>
+    public static IReadOnlyList<string> CertificationOnly { get; } = ["triangle", "milp"];
 
     /// <summary>Probabilistic (Cauchy) estimates: not sound, only expected to run.</summary>
     public static IReadOnlyList<string> Estimates { get; } = ["cauchy-zono", "cauchy-hbox"];
