@@ -77,6 +77,7 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
             return new MilpSample(lower, minimizers, MilpStatus.Complete, null);
         using var encoding = TriangleLpEngine.Encode(p, b, exact: true, tighten: false, out _, out _, triangle.LayerLower, triangle.LayerUpper);
         var w = new double[p.Width];
+        bool anyTimeout = false;
         foreach (int row in order)
         {
             if (stopAtFirstViolation && triangle.Lower[row] > 0) continue;
@@ -92,7 +93,9 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
                 return new MilpSample(lower, minimizers, MilpStatus.Violated, min.Input);
             if (min.TimedOut && !(lower[row] > 0))
                 return new MilpSample(lower, minimizers, MilpStatus.TimedOut, null);
+            // Without early exit every row must be exact: one stopped by the time limit makes the sample timed out.
+            anyTimeout |= min.TimedOut && !stopAtFirstViolation;
         }
-        return new MilpSample(lower, minimizers, MilpStatus.Complete, null);
+        return new MilpSample(lower, minimizers, anyTimeout ? MilpStatus.TimedOut : MilpStatus.Complete, null);
     }
 }
