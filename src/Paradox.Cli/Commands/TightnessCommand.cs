@@ -62,6 +62,7 @@ public static class TightnessCommand
             }
             var pgdOptions = pgd.Read(result);
             using var network = model.LoadNetwork(result, device);
+            milp?.CheckSize(network);
             using var data = model.LoadTestSet(result, network, requests.Max(r => r.Count));
             int batchSize = result.GetValue(batch);
             double max = result.GetValue(epsMax);
@@ -108,8 +109,14 @@ public static class TightnessCommand
     /// <summary>The exact radii (MILP bisection), the number of MILP runs that timed out, the limit and the seconds taken.</summary>
     sealed record Exact(float[] Radii, int TimedOut, double TimeLimit, double Seconds);
 
-    /// <summary>mean r_R over its first images / mean upper radius over the same images.</summary>
-    static double Ratio(float[] r, float[] upper) => r.Average(v => (double)v) / upper.Take(r.Length).Average(v => (double)v);
+    /// <summary>mean r_R over its first images / mean upper radius over the same images; null when that mean is 0 (all misclassified).</summary>
+    static double? Ratio(float[] r, float[] upper)
+    {
+        double denominator = upper.Take(r.Length).Average(v => (double)v);
+        return denominator > 0 ? r.Average(v => (double)v) / denominator : null;
+    }
+
+    static string RatioText(double? ratio) => ratio is { } v ? v.ToString("0.000") : "-";
 
     static List<Request> ParseRequests(string list, int n, RelaxationFlags flags, TorchSharp.torch.Generator generator)
     {
@@ -153,12 +160,12 @@ public static class TightnessCommand
         foreach (var (relaxation, count) in requests)
         {
             var r = radii[relaxation.Name];
-            var ratio = upper is null ? "" : Ratio(r, upper).ToString("0.000");
+            var ratio = upper is null ? "" : RatioText(Ratio(r, upper));
             var label = relaxation.IsEstimate ? $"{relaxation.Name} (estimate, not a certificate)" : relaxation.Name;
             table.AddRow(Markup.Escape(label), count.ToString(), Score(r).ToString("0.000"), ratio, seconds[relaxation.Name].ToString("0.0"));
         }
         if (exact is not null) table.AddRow("exact (MILP)", exact.Radii.Length.ToString(), Score(exact.Radii).ToString("0.000"), "1", exact.Seconds.ToString("0.0"));
-        if (pgd is not null) table.AddRow("PGD (upper radius)", pgd.Length.ToString(), Score(pgd).ToString("0.000"), exact is null ? "1" : Ratio(pgd, exact.Radii).ToString("0.000"), "");
+        if (pgd is not null) table.AddRow("PGD (upper radius)", pgd.Length.ToString(), Score(pgd).ToString("0.000"), exact is null ? "1" : RatioText(Ratio(pgd, exact.Radii)), "");
         AnsiConsole.Write(table);
         if (exact is not null)
             AnsiConsole.MarkupLine(Markup.Escape($"exact: {exact.TimedOut} MILP run(s) timed out (limit {exact.TimeLimit} s per image and eps; such an eps counts as not certified, so those radii are lower bounds)"));

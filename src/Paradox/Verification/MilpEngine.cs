@@ -42,6 +42,14 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
     /// <summary>Samples (one image at one eps) that ran out of time since this engine was made.</summary>
     public int TimeoutCount => Volatile.Read(ref timeouts);
 
+    /// <summary>Refuses networks with more ReLU neurons than the limit (call it before anything slow).</summary>
+    public void CheckSize(Network network)
+    {
+        long relus = network.ReluIndices.Sum(i => network.Layers[i - 1].OutputShape.Aggregate(1L, (a, b) => a * b));
+        if (relus > maxReluNeurons)
+            throw new ParadoxException($"{flagName}: the network has {relus:N0} ReLU neurons; the complete MILP verifier is for small networks (limit {maxReluNeurons:N0}; raise it with --milp_max_relus)");
+    }
+
     public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
     {
         var (problem, triangle, milp) = Solve(network, region, spec);
@@ -53,9 +61,8 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
     internal (TriangleLpEngine.Problem Problem, SampleBounds[] Triangle, MilpSample[] Milp) Solve(Network network, InputRegion region, FinalSpec spec)
     {
         using var _ = no_grad();
+        CheckSize(network);
         var problem = TriangleLpEngine.Problem.From(network, region, spec);
-        if (problem.Model.ReluNeurons > maxReluNeurons)
-            throw new ParadoxException($"{flagName}: the network has {problem.Model.ReluNeurons:N0} ReLU neurons; the complete MILP verifier is for small networks (limit {maxReluNeurons:N0}; raise it with --milp_max_relus)");
         var triangle = new SampleBounds[problem.Batch];
         var milp = new MilpSample[problem.Batch];
         Parallel.For(0, problem.Batch, TriangleLpEngine.Options(), b =>

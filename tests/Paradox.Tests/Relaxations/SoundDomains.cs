@@ -16,7 +16,9 @@ static class SoundDomains
         "zono-ibp", "zono:soft=1", "zono:kappa=0.5", "zono:kappa=2", "hzono:soft=3",
         "deeppoly", .. ReluRules.CrownVariants.Keys.Select(v => $"deeppoly:{v}"), "deeppoly:soft=1",
         "crown-ibp", "crown-ibp:soft=10", "crown-ibp:0-c", "iclr2021",
-        .. CertificationOnly,
+        // milp is left out for time (about 30 s here); its soundness against sampled and attacked points, and its
+        // exactness, are checked on a subset of these cases in Verification/MilpTests.
+        "triangle",
     ];
 
 
