@@ -22,7 +22,8 @@ public sealed record MilpSample(double[] Lower, double[]?[] Minimizers, MilpStat
 /// <summary>
 /// Complete verification (`milp`): the network encoded exactly as a mixed-integer program (SCIP through OR-Tools),
 /// one binary per crossing ReLU with big-M constants from the triangle LP's tightened pre-activation bounds
-/// (see <see cref="LinearEncoding"/>). Per sample the rows whose triangle lower bound is already positive are
+/// (see <see cref="LinearEncoding"/>). With early exit, a sample whose rows back-substitution (deeppoly) already
+/// proves positive is certified without any program. Per sample the rows whose triangle lower bound is already positive are
 /// skipped; the others are minimised in increasing order of that bound, and with
 /// <paramref name="stopAtFirstViolation"/> the search stops at the first row whose minimum is at most 0 (its
 /// minimiser is a counterexample). Rows not solved keep their triangle bound (sound). The time limit is per sample
@@ -68,6 +69,15 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
         Parallel.For(0, problem.Batch, TriangleLpEngine.Options(), b =>
         {
             var watch = Stopwatch.StartNew();
+            if (stopAtFirstViolation && problem.PreFinalLower[b].All(v => v > 0))
+            {
+                // Back-substitution already proves every row: no LP or MILP needed (the bounds are deeppoly's).
+                var pre = problem.PreFinalLower[b];
+                triangle[b] = new SampleBounds(problem.PreLower.Select(l => l[b]).ToArray(), problem.PreUpper.Select(u => u[b]).ToArray(),
+                    pre, problem.PreFinalUpper?[b]);
+                milp[b] = new MilpSample(pre, new double[]?[problem.Rows], MilpStatus.Complete, null);
+                return;
+            }
             triangle[b] = TriangleLpEngine.Solve(problem, b);
             milp[b] = SolveSample(problem, b, triangle[b], watch);
             if (milp[b].Status == MilpStatus.TimedOut) Interlocked.Increment(ref timeouts);

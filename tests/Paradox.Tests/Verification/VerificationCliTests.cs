@@ -55,7 +55,7 @@ public sealed class VerificationCliTests : IDisposable
     {
         var json = dir.File("tightness.json");
         var (code, output, errors) = CliRunner.RunCapturingOutput("tightness", "--net", "FC", "--dataset", "mnist",
-            "--model", TestPaths.Model("mnist_FC_box.pt"), "--relaxations", "box,triangle",
+            "--model", TestPaths.Model("mnist_FC_box.pt"), "--relaxations", "box,deeppoly",
             "--n", "3", "--eps_max", "0.2", "--tol", "0.01", "--exact", "--json", json);
         Assert.True(code == 0, string.Join("\n", errors));
         Assert.Contains("exact (MILP)", output);
@@ -67,7 +67,7 @@ public sealed class VerificationCliTests : IDisposable
         Assert.Equal(0, (int)result["exact_timeouts"]!);
         Assert.True(exact.All(r => r > 0), "the box-trained FC is robust around its first images");
         Assert.Equal(100 * exact.Average(), (double)result["exact_tightness"]!, 4);
-        foreach (var name in new[] { "box", "triangle" })
+        foreach (var name in new[] { "box", "deeppoly" })
         {
             var radii = result["radii"]![name]!.AsArray().Select(v => (double)v!).ToArray();
             Assert.All(radii.Zip(exact), p => Assert.True(p.First <= p.Second, $"{name} radius {p.First} above exact {p.Second}"));
