@@ -33,7 +33,7 @@ public sealed class LossOptions
         double eps = result.GetValue(Eps);
         if (!(eps >= 0) || double.IsInfinity(eps)) throw new ParadoxException($"--eps: must be a number >= 0 (got {eps})");
         if (result.GetValue(N) < 1) throw new ParadoxException($"--n: must be at least 1 (got {result.GetValue(N)})");
-        var relaxations = RelaxationOptions.Parse(result.GetValue(Relaxations)!, Variants.Read(result), generator, "--relaxations");
+        var relaxations = RelaxationOptions.ParseTrainable(result.GetValue(Relaxations)!, Variants.Read(result), generator, "--relaxations");
         return (eps, relaxations);
     }
 

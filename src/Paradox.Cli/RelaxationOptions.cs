@@ -14,16 +14,21 @@ public sealed class RelaxationOptions
     public readonly Option<double?> LooseboxWiden = Cli.Option<double?>("loosebox_widen", "Loose Box: widen every pre-activation interval by omega (continuous)");
     public readonly Option<double?> LooseboxRound = Cli.Option<double?>("loosebox_round", "Loose Box: round pre-activation bounds outward with weight omega (discontinuous)");
     public readonly Option<double?> DcsPerOne = Cli.Option<double?>("dcs_per_one", "Loose Box rounding: discontinuities per unit (F)");
+    public readonly Option<double?> MilpTimeLimit = Cli.Option<double?>("milp_time_limit",
+        $"milp: time limit in seconds per image (all its MILPs; default {Paradox.Verification.MilpEngine.DefaultTimeLimit}); an image not decided in time is not certified");
+    public readonly Option<long?> MilpMaxRelus = Cli.Option<long?>("milp_max_relus",
+        $"milp: refuse networks with more ReLU neurons than this (default {Paradox.Verification.MilpEngine.DefaultMaxRelus}); the complete verifier is for small networks");
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { CrownVariant, SoftSlopeGamma, ZonoKappa, LooseboxWiden, LooseboxRound, DcsPerOne })
+        foreach (var o in new Option[] { CrownVariant, SoftSlopeGamma, ZonoKappa, LooseboxWiden, LooseboxRound, DcsPerOne, MilpTimeLimit, MilpMaxRelus })
             command.Options.Add(o);
     }
 
     public RelaxationFlags Read(ParseResult result) => new(
         result.GetValue(CrownVariant), result.GetValue(SoftSlopeGamma), result.GetValue(ZonoKappa),
-        result.GetValue(LooseboxWiden), result.GetValue(LooseboxRound), result.GetValue(DcsPerOne));
+        result.GetValue(LooseboxWiden), result.GetValue(LooseboxRound), result.GetValue(DcsPerOne),
+        result.GetValue(MilpTimeLimit), result.GetValue(MilpMaxRelus));
 
     /// <summary>Builds every domain of a comma-separated list; the names are kept exactly as typed.</summary>
     public static IReadOnlyList<Relaxation> Parse(string list, RelaxationFlags flags, torch.Generator generator, string flagName)
@@ -33,5 +38,15 @@ public sealed class RelaxationOptions
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ParadoxException($"{flagName}: domain '{duplicate.Key}' is listed twice");
         return names.Select(n => RelaxationCatalog.Create(n, flags, generator, flagName)).ToList();
+    }
+
+    /// <summary>As <see cref="Parse"/> for commands that need a certified loss: certification-only domains are errors.</summary>
+    public static IReadOnlyList<Relaxation> ParseTrainable(string list, RelaxationFlags flags, torch.Generator generator, string flagName)
+    {
+        var relaxations = Parse(list, flags, generator, flagName);
+        foreach (var r in relaxations)
+            if (r.CertificationOnly)
+                throw new ParadoxException($"{flagName}: domain '{r.Name}' is certification only: not differentiable (no certified loss)");
+        return relaxations;
     }
 }

@@ -28,7 +28,7 @@ public sealed class TrainOptions
 
     // relaxations
     public readonly RelaxationOptions Relaxation = new();
-    public readonly Option<string?> TrainDomain = Cli.Option<string?>("train_domain", "Relaxation used for training, as for certify --domains (required by --mode train-provable)");
+    public readonly Option<string?> TrainDomain = Cli.Option<string?>("train_domain", "Relaxation used for training, as for certify --domains but not the certification-only triangle and milp (required by --mode train-provable)");
 
     // data and model
     public readonly Option<int> BatchSize = Cli.Option("batch_size", "Images per optimizer step", Defaults.BatchSize);
@@ -70,7 +70,7 @@ public sealed class TrainOptions
 
     // final evaluation
     public readonly Option<string[]> EpsTest = ListOptions.Create("eps_test", "Radii to evaluate, e.g. 0.1 0.3 or 0.1,0.3 (default: none)");
-    public readonly Option<string[]> VerifyDomains = ListOptions.Create("verify_domains", "Domains to certify with, e.g. box zono or box,zono (required by cert; train default: none)");
+    public readonly Option<string[]> VerifyDomains = ListOptions.Create("verify_domains", "Domains to certify with, e.g. box zono or box,zono; triangle (LP) and milp (exact, small networks) too (required by cert; train default: none)");
     public readonly Option<int?> VerifyMaxTests = Cli.Option<int?>("verify_max_tests", "Certify only the first N test images (default: all)");
     public readonly Option<int> Skip = Cli.Option("skip", "Epochs to skip: 0 skips the first epoch, -1 none", Defaults.Skip);
 

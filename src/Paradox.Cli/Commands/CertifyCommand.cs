@@ -26,7 +26,9 @@ public static class CertifyCommand
             Standard accuracy, PGD accuracy and, per domain, certified accuracy on the test set.
             A point is certified only if every lower bound of logit_true - logit_j is > 0.
             Domains: box, hbox, hzono, zono, zbox, zdiag, zdiag-c, zswitch, hdiag, hdiag-c, hswitch, zono-ibp,
-            deeppoly (CROWN), crown-ibp, iclr2021, cauchy-zono and cauchy-hbox (probabilistic ESTIMATES, not certificates).
+            deeppoly (CROWN), crown-ibp, iclr2021, cauchy-zono and cauchy-hbox (probabilistic ESTIMATES, not certificates),
+            triangle (the triangle LP per image: tighter than deeppoly, much slower) and milp (complete MILP verifier:
+            exact, small networks only, --milp_time_limit seconds per image; a timed-out image is not certified).
             Variants by flag (--crown_variant 0-c) or per domain (deeppoly:0-c, zono:soft=1, box:widen=0.5).
             """);
         model.AddTo(command);
@@ -45,8 +47,10 @@ public static class CertifyCommand
             using var network = model.LoadNetwork(result, device);
             using var data = model.LoadTestSet(result, network, result.GetValue(n));
             var certifiers = Evaluator.Certifiers(network, relaxations, specKind);
+            var before = Evaluator.TimeoutCounts(relaxations);
             var r = ProgressBar.Run($"certify eps={e}", data.Count, advance =>
                 Evaluator.Run(network, data, e, pgdOptions, result.GetValue(batch), certifiers, generator, advance));
+            Evaluator.RecordTimeouts(r, relaxations, before);
             foreach (var relaxation in relaxations.Where(x => x.IsEstimate)) r.Estimates.Add(relaxation.Name);
             Tables.Print(r, network);
             if (result.GetValue(json) is { } path) ResultJson.Write(path, ResultJson.ToJson(r));

@@ -58,7 +58,7 @@ public static class ContinuityCommand
             settings.Validate();
             long seed = result.GetValue(Cli.Seed);
             using var generator = Cli.Generator(result);
-            var chosen = RelaxationOptions.Parse(result.GetValue(relaxations)!, relax.Read(result), generator, "--relaxations");
+            var chosen = RelaxationOptions.ParseTrainable(result.GetValue(relaxations)!, relax.Read(result), generator, "--relaxations");
             var theory = chosen.Select(ContinuityTheory.Derive).ToList();
             if (result.GetValue(theoryOnly))
             {

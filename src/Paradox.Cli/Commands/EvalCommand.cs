@@ -78,6 +78,8 @@ public static class Tables
             table.AddRow(Markup.Escape(label), count.ToString(), Percent(r.CertifiedAccuracy(domain)), r.Seconds[domain].ToString("0.00"));
         }
         AnsiConsole.Write(table);
+        foreach (var (domain, timedOut) in r.TimedOut)
+            AnsiConsole.MarkupLine(Markup.Escape($"{domain}: {timedOut} of {r.N} images timed out (time limit {r.TimeLimits[domain]} s per image; counted as not certified)"));
     }
 
     public static string Percent(double fraction) => (100 * fraction).ToString("0.00") + "%";

@@ -126,8 +126,10 @@ public static class TrainRunner
         var results = new JsonArray();
         foreach (var eps in epsList)
         {
+            var before = Evaluator.TimeoutCounts(relaxations);
             var r = ProgressBar.Run($"verify eps={eps}", data.Count, advance =>
                 Evaluator.Run(network, data, eps, new PgdOptions(config.PgdSteps, config.PgdStepSize), config.BatchSize, certifiers, generator, advance));
+            Evaluator.RecordTimeouts(r, relaxations, before);
             foreach (var rel in relaxations.Where(x => x.IsEstimate)) r.Estimates.Add(rel.Name);
             Tables.Print(r, network);
             results.Add(ResultJson.ToJson(r));

@@ -20,6 +20,10 @@ public sealed class EvaluationResult
     public bool PgdEvaluated { get; set; } = true;
     /// <summary>Domains whose counts are probabilistic estimates (Cauchy), not certificates.</summary>
     public HashSet<string> Estimates { get; } = new();
+    /// <summary>Complete (MILP) domains: images that ran out of time undecided (counted as not certified).</summary>
+    public Dictionary<string, int> TimedOut { get; } = new();
+    /// <summary>The time limit per image of each complete (MILP) domain, seconds.</summary>
+    public Dictionary<string, double> TimeLimits { get; } = new();
 
     public double StandardAccuracy => N == 0 ? 0 : (double)Correct / N;
     public double PgdAccuracy => N == 0 ? 0 : (double)PgdRobust / N;
@@ -33,6 +37,22 @@ public sealed class EvaluationResult
 public static class Evaluator
 {
     public delegate Tensor BatchCertifier(Tensor x, Tensor y, double eps);
+
+    /// <summary>The timeout counters of the MILP domains among <paramref name="relaxations"/>, to pass to <see cref="RecordTimeouts"/> after a run.</summary>
+    public static Dictionary<string, int> TimeoutCounts(IEnumerable<Relaxations.Relaxation> relaxations) =>
+        relaxations.Where(r => r.Engine is Verification.MilpEngine)
+            .ToDictionary(r => r.Name, r => ((Verification.MilpEngine)r.Engine).TimeoutCount);
+
+    /// <summary>Stores how many images each MILP domain left undecided since <paramref name="before"/>.</summary>
+    public static void RecordTimeouts(EvaluationResult result, IEnumerable<Relaxations.Relaxation> relaxations, Dictionary<string, int> before)
+    {
+        foreach (var r in relaxations)
+            if (r.Engine is Verification.MilpEngine milp)
+            {
+                result.TimedOut[r.Name] = milp.TimeoutCount - before.GetValueOrDefault(r.Name);
+                result.TimeLimits[r.Name] = milp.TimeLimitSeconds;
+            }
+    }
 
     /// <summary>Each relaxation as a certifier of the eps-ball around every sample (no gradients).</summary>
     public static List<(string Name, BatchCertifier Certify)> Certifiers(Network network, IEnumerable<Relaxations.Relaxation> relaxations,

@@ -7,7 +7,7 @@ namespace Paradox.Relaxations;
 /// A named relaxation: an engine with its ReLU rule and source of pre-activation bounds. It bounds the
 /// specification, decides certification and gives the certified loss used for training.
 /// </summary>
-public sealed class Relaxation(string name, string description, IBoundEngine engine, bool isEstimate = false)
+public sealed class Relaxation(string name, string description, IBoundEngine engine, bool isEstimate = false, bool certificationOnly = false)
 {
     /// <summary>The name as the user typed it (`deeppoly:0-c`, `zono:soft=1`, ...): used as the key in results.</summary>
     public string Name { get; } = name;
@@ -15,6 +15,8 @@ public sealed class Relaxation(string name, string description, IBoundEngine eng
     public IBoundEngine Engine { get; } = engine;
     /// <summary>Probabilistic (Cauchy) estimates: never a certificate.</summary>
     public bool IsEstimate { get; } = isEstimate;
+    /// <summary>LP / MILP engines: bounds without gradients, so no certified loss for training.</summary>
+    public bool CertificationOnly { get; } = certificationOnly;
 
     public BoundResult Bound(Network network, InputRegion region, Tensor labels, SpecKind spec, bool recordLayers = false)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Paradox.Verification;
 using static TorchSharp.torch;
 
 namespace Paradox.Relaxations;
@@ -10,7 +11,9 @@ public sealed record RelaxationFlags(
     double? ZonoKappa = null,
     double? LooseboxWiden = null,
     double? LooseboxRound = null,
-    double? DcsPerOne = null);
+    double? DcsPerOne = null,
+    double? MilpTimeLimit = null,
+    long? MilpMaxRelus = null);
 
 /// <summary>
 /// Builds relaxations from the names users type. A name is `domain[:part]...` where a part is a CROWN variant
@@ -19,7 +22,9 @@ public sealed record RelaxationFlags(
 /// </summary>
 public static class RelaxationCatalog
 {
-    sealed record Domain(string Description, Func<RelaxationFlags, Generator?, (IBoundEngine Engine, string Detail)> Build, bool IsEstimate = false);
+    /// <summary>A catalogue entry; <paramref name="CertificationOnly"/> engines (LP, MILP) are not differentiable and cannot train.</summary>
+    sealed record Domain(string Description, Func<RelaxationFlags, Generator?, (IBoundEngine Engine, string Detail)> Build, bool IsEstimate = false,
+        bool CertificationOnly = false);
 
     const int CauchyProjections = 50;
 
@@ -42,18 +47,34 @@ public static class RelaxationCatalog
         ["iclr2021"] = new("CROWN-IBP with one signed-gradient step on random crossing lower slopes", (f, g) => Crown(f, preBoundsFromBox: true, "iclr2021", optimize: true, generator: g)),
         ["cauchy-zono"] = new("DeepZ with Cauchy-projected generator norms (ESTIMATE, not a certificate)", (f, g) => Zono(ZonoRule(f), f, hybrid: false, "cauchy-zono", allowSlopes: true, cauchy: true, generator: g), IsEstimate: true),
         ["cauchy-hbox"] = new("hBox with Cauchy-projected generator norms (ESTIMATE, not a certificate)", (f, g) => Zono(ReluRules.Interval, f, hybrid: true, "cauchy-hbox", cauchy: true, generator: g), IsEstimate: true),
+        ["triangle"] = new("Triangle LP: the tightest single-neuron convex relaxation as a linear program per image (certification only)", (f, g) => Triangle(f), CertificationOnly: true),
+        ["milp"] = new("complete MILP verifier: exact, for small networks (certification only; --milp_time_limit per image)", (f, g) => Milp(f), CertificationOnly: true),
     };
 
     static readonly Dictionary<string, string> Aliases = new()
     {
         ["ibp"] = "box", ["interval"] = "box", ["crown"] = "deeppoly", ["deepz"] = "zono", ["crownibp"] = "crown-ibp",
-        ["crown_ibp"] = "crown-ibp", ["zonotope"] = "zono",
+        ["crown_ibp"] = "crown-ibp", ["zonotope"] = "zono", ["lp"] = "triangle", ["exact"] = "milp",
     };
 
     public static IEnumerable<(string Name, string Description)> Available =>
         Domains.Select(kv => (kv.Key, kv.Value.Description));
 
     public static string Names => string.Join(", ", Domains.Keys);
+
+    /// <summary>The domains that can train (differentiable): every one but the certification-only LP and MILP.</summary>
+    public static IEnumerable<string> Trainable => Domains.Where(kv => !kv.Value.CertificationOnly).Select(kv => kv.Key);
+
+    /// <summary>
+    /// Builds a relaxation for training (a certified loss); certification-only domains are an error naming the flag.
+    /// </summary>
+    public static Relaxation CreateTrainable(string spec, RelaxationFlags? flags = null, Generator? generator = null, string flagName = "--train_domain")
+    {
+        var relaxation = Create(spec, flags, generator, flagName);
+        if (relaxation.CertificationOnly)
+            throw new ParadoxException($"{flagName}: domain '{spec.Trim()}' is certification only: not differentiable (use it with --verify_domains, certify or bounds)");
+        return relaxation;
+    }
 
     /// <summary>Parses and builds a relaxation; unknown names and flags that do not apply are errors naming the flag.</summary>
     public static Relaxation Create(string spec, RelaxationFlags? flags = null, Generator? generator = null, string flagName = "--domains")
@@ -65,7 +86,7 @@ public static class RelaxationCatalog
         foreach (var part in parts.Skip(1))
             flags = ApplyPart(flags, part, spec, flagName);
         var (engine, detail) = domain.Build(flags, generator);
-        return new Relaxation(spec.Trim(), domain.Description + detail, engine, domain.IsEstimate);
+        return new Relaxation(spec.Trim(), domain.Description + detail, engine, domain.IsEstimate, domain.CertificationOnly);
     }
 
     /// <summary>The catalogue name of a relaxation's domain (`crown:0-c` -> `deeppoly`), or null when it is unknown.</summary>
@@ -89,7 +110,9 @@ public static class RelaxationCatalog
             "widen" or "loosebox_widen" => flags with { LooseboxWiden = value },
             "round" or "loosebox_round" => flags with { LooseboxRound = value },
             "dcs" or "f" or "dcs_per_one" => flags with { DcsPerOne = value },
-            _ => throw new ParadoxException($"{flagName}: '{spec}': unknown option '{kv[0]}' (expected soft, kappa, widen, round or dcs)"),
+            "time" or "milp_time_limit" => flags with { MilpTimeLimit = value },
+            "max_relus" or "milp_max_relus" => flags with { MilpMaxRelus = (long)value },
+            _ => throw new ParadoxException($"{flagName}: '{spec}': unknown option '{kv[0]}' (expected soft, kappa, widen, round, dcs, time or max_relus)"),
         };
     }
 
@@ -156,6 +179,31 @@ public static class RelaxationCatalog
         }
         var detail = rule == ReluRules.CrownStandard ? "" : $" [{rule.Name}]";
         return (new BackSubstitutionEngine(rule, preBoundsFromBox, optimize, generator), detail);
+    }
+
+    static (IBoundEngine, string) Triangle(RelaxationFlags f)
+    {
+        RejectRelaxationFlags(f, "triangle");
+        return (new TriangleLpEngine(), "");
+    }
+
+    static (IBoundEngine, string) Milp(RelaxationFlags f)
+    {
+        RejectRelaxationFlags(f, "milp");
+        double time = f.MilpTimeLimit ?? MilpEngine.DefaultTimeLimit;
+        if (!(time > 0)) throw new ParadoxException($"--milp_time_limit: must be > 0 seconds (got {time})");
+        long max = f.MilpMaxRelus ?? MilpEngine.DefaultMaxRelus;
+        if (max < 1) throw new ParadoxException($"--milp_max_relus: must be at least 1 (got {max})");
+        return (new MilpEngine(time, max), $" (time limit {time} s per image)");
+    }
+
+    /// <summary>The LP and MILP have no ReLU rule to vary.</summary>
+    static void RejectRelaxationFlags(RelaxationFlags f, string name)
+    {
+        Reject(f.CrownVariant is not null, "--crown_variant", name);
+        Reject(f.SoftSlopeGamma is not null, "--soft_slope_gamma", name);
+        Reject(f.ZonoKappa is not null, "--zono_kappa", name);
+        RejectLoose(f, name);
     }
 
     static void RejectLoose(RelaxationFlags f, string name)

@@ -28,6 +28,8 @@ public static class ResultJson
                 json["estimated"] = new JsonObject(r.Estimates.Select(k => KeyValuePair.Create(k, (JsonNode?)r.CertifiedAccuracy(k))));
                 json["estimated_note"] = "estimate, not a certificate: Cauchy projections estimate the bounds";
             }
+            if (r.TimedOut.Count > 0)
+                json["timed_out"] = new JsonObject(r.TimedOut.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
             json["seconds"] = new JsonObject(r.Seconds.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)Math.Round(kv.Value, 3))));
         }
         return json;

@@ -87,17 +87,10 @@ public static class TrainConfigValidation
         if (c.CrownVariant is { } variant && !ReluRules.CrownVariants.ContainsKey(variant))
             throw new ParadoxException($"--crown_variant: unknown variant '{variant}' (expected {string.Join(", ", ReluRules.CrownVariants.Keys)})");
         var flags = c.RelaxationFlags();
-        if (c.TrainDomain is { } train) CheckDomain(train, flags, "--train_domain");
-        foreach (var domain in c.VerifyDomains) CheckDomain(domain, flags, "--verify_domains");
+        if (c.TrainDomain is { } train) RelaxationCatalog.CreateTrainable(train, flags, flagName: "--train_domain");
+        foreach (var domain in c.VerifyDomains) RelaxationCatalog.Create(domain, flags, flagName: "--verify_domains");
         var duplicate = c.VerifyDomains.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ParadoxException($"--verify_domains: domain '{duplicate.Key}' is listed twice");
-    }
-
-    static void CheckDomain(string domain, RelaxationFlags flags, string flag)
-    {
-        if (domain.Split(':')[0].Trim().Equals("triangle", StringComparison.OrdinalIgnoreCase))
-            throw new ParadoxException($"{flag}: domain 'triangle' (the triangle LP relaxation of cert.py) is not supported yet by Paradox");
-        RelaxationCatalog.Create(domain, flags, flagName: flag);
     }
 
     static void NonNegative(double value, string flag)

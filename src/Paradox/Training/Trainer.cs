@@ -61,7 +61,7 @@ public sealed class Trainer : IDisposable
             _ => throw new ParadoxException($"--opt: unknown optimizer '{config.Opt}' (expected adam or sgd)"),
         };
         var relaxation = config.Mode == TrainMode.TrainProvable
-            ? RelaxationCatalog.Create(config.TrainDomain ?? throw new ParadoxException("--train_domain is required for --mode train-provable"),
+            ? RelaxationCatalog.CreateTrainable(config.TrainDomain ?? throw new ParadoxException("--train_domain is required for --mode train-provable"),
                 config.RelaxationFlags(), generator, "--train_domain")
             : null;
         loss = new TrainingLoss(config, relaxation, generator);

@@ -94,14 +94,17 @@ public class TrainValidationTests
         Assert.StartsWith("error: --eps_train", Fails(Valid.With("--mode train-pgd").Without("--eps_train")));
 
     [Theory]
-    [InlineData("--train_domain triangle")]
-    [InlineData("--verify_domains triangle")]
-    public void Triangle_is_not_supported_yet(string change)
+    [InlineData("triangle")]
+    [InlineData("milp")]
+    public void Certification_only_domains_cannot_train(string domain)
     {
-        var error = Fails(Valid.With(change));
-        Assert.StartsWith($"error: {change.Split(' ')[0]}: domain 'triangle'", error);
-        Assert.Contains("not supported yet", error);
+        var error = Fails(Valid.With($"--train_domain {domain}"));
+        Assert.StartsWith($"error: --train_domain: domain '{domain}' is certification only: not differentiable", error);
     }
+
+    [Fact]
+    public void Certification_only_domains_can_verify() =>
+        Assert.Equal(0, CliRunner.Run(["cert", .. Valid.With("--verify_domains box,triangle,milp").ToArgs(), "--device", "cpu", "--dry_run"]).ExitCode);
 
     [Fact]
     public void Regression_is_not_supported() =>
