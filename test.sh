@@ -22,5 +22,9 @@ passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
 failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
 errors=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
 failed=$(( ${failed:-0} + ${errors:-0} ))
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "the test run ended with status $status (aborted or crashed): counted as one failure" >&2
+  failed=1
+fi
 echo "${passed:-0} passed, ${failed} failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

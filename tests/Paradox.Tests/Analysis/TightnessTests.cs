@@ -118,7 +118,6 @@ public sealed class TightnessTests
     [InlineData("--relaxations", "nosuch")]
     [InlineData("--eps_max", "0")]
     [InlineData("--relaxations", "box@0")]
-    [InlineData("--exact", null)]
     public void BadInputIsAOneLineError(string flag, string? value)
     {
         var path = Path.Combine(Path.GetTempPath(), $"paradox-tightness-{Guid.NewGuid():N}.json");
