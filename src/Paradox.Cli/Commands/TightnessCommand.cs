@@ -51,15 +51,7 @@ public static class TightnessCommand
             using var generator = Cli.Generator(result);
             var flags = relax.Read(result);
             var requests = ParseRequests(result.GetValue(relaxations)!, total, flags, generator);
-            MilpEngine? milp = null;
-            if (result.GetValue(exact))
-            {
-                double limit = flags.MilpTimeLimit ?? MilpEngine.DefaultTimeLimit;
-                if (!(limit > 0)) throw new ParadoxException($"--milp_time_limit: must be > 0 seconds (got {limit})");
-                long maxRelus = flags.MilpMaxRelus ?? MilpEngine.DefaultMaxRelus;
-                if (maxRelus < 1) throw new ParadoxException($"--milp_max_relus: must be at least 1 (got {maxRelus})");
-                milp = new MilpEngine(limit, maxRelus, flagName: "--exact");
-            }
+            var milp = result.GetValue(exact) ? RelaxationCatalog.MilpVerifier(flags, sizeFlag: "--exact") : null;
             var pgdOptions = pgd.Read(result);
             using var network = model.LoadNetwork(result, device);
             milp?.CheckSize(network);

@@ -12,14 +12,16 @@ public static class DatasetCatalog
     /// <summary>Where a data directory came from, which decides the fix a "not found" message suggests.</summary>
     sealed record DataDir(string Path, string Fix);
 
-    public static LabeledImages Load(DatasetInfo info, bool train, string? dataDir = null) => info.Name switch
+    public static LabeledImages Load(DatasetInfo info, bool train, string? dataDir = null)
     {
-        "mnist" => LoadIdx(info, "MNIST", train, Locate(info, dataDir, RepoDataDir("mnist"))),
-        "fashion-mnist" => LoadIdx(info, "FashionMNIST", train, Locate(info, dataDir, FashionMnistPackageDir)),
-        "cifar10" => LoadCifar10(train, Locate(info, dataDir, RepoDataDir("cifar10"))),
-        "svhn" => LoadSvhn(train, Locate(info, dataDir, RepoDataDir("svhn"))),
-        _ => throw new ParadoxException($"--dataset {info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10, svhn)"),
-    };
+        var files = Files(info, train, dataDir);
+        return info.Name switch
+        {
+            "cifar10" => Cifar10Reader.Read(files, Path.GetDirectoryName(files[0])!),
+            "svhn" => SvhnReader.Read(files[0]),
+            _ => IdxReader.Load(files[0], files[1], info),
+        };
+    }
 
     /// <summary>
     /// Why <paramref name="info"/> cannot be loaded (its files missing, or no reader for it), or null when its
@@ -29,34 +31,25 @@ public static class DatasetCatalog
     {
         try
         {
-            switch (info.Name)
-            {
-                case "mnist":
-                case "fashion-mnist":
-                    var dir = Locate(info, dataDir, info.Name == "mnist" ? RepoDataDir("mnist") : FashionMnistPackageDir);
-                    var display = info.Name == "mnist" ? "MNIST" : "FashionMNIST";
-                    foreach (var name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
-                        FindIdx(dir, name, display);
-                    return null;
-                case "cifar10":
-                    var cifar = Locate(info, dataDir, RepoDataDir("cifar10"));
-                    string batches = Path.Combine(cifar.Path, "cifar-10-batches-bin");
-                    string found = File.Exists(Path.Combine(batches, Cifar10Reader.TrainFiles[0])) ? batches : cifar.Path;
-                    var missing = Cifar10Reader.TrainFiles.Concat(Cifar10Reader.TestFiles).Select(f => Path.Combine(found, f)).FirstOrDefault(f => !File.Exists(f));
-                    return missing is null ? null : $"CIFAR-10 not found at {missing}: {cifar.Fix}";
-                case "svhn":
-                    var svhn = Locate(info, dataDir, RepoDataDir("svhn"));
-                    var absent = new[] { SvhnReader.TrainFile, SvhnReader.TestFile }.Select(f => Path.Combine(svhn.Path, f)).FirstOrDefault(f => !File.Exists(f));
-                    return absent is null ? null : $"SVHN not found at {absent}: download {SvhnReader.TrainFile} and {SvhnReader.TestFile} from http://ufldl.stanford.edu/housenumbers/ into that directory, or {svhn.Fix}";
-                default:
-                    return $"{info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10, svhn)";
-            }
+            Files(info, train: true, dataDir);
+            Files(info, train: false, dataDir);
+            return null;
         }
         catch (ParadoxException e)
         {
             return e.Message;
         }
     }
+
+    /// <summary>The files <see cref="Load"/> reads for one split; a missing one is an error naming it and the fix.</summary>
+    static string[] Files(DatasetInfo info, bool train, string? dataDir) => info.Name switch
+    {
+        "mnist" => IdxFiles("MNIST", train, Locate(info, dataDir, RepoDataDir("mnist"))),
+        "fashion-mnist" => IdxFiles("FashionMNIST", train, Locate(info, dataDir, FashionMnistPackageDir)),
+        "cifar10" => Cifar10Files(train, Locate(info, dataDir, RepoDataDir("cifar10"))),
+        "svhn" => [SvhnFile(train, Locate(info, dataDir, RepoDataDir("svhn")))],
+        _ => throw new ParadoxException($"--dataset {info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10, svhn)"),
+    };
 
     static DataDir Locate(DatasetInfo info, string? dataDir, string? defaultDir)
     {
@@ -71,12 +64,10 @@ public static class DatasetCatalog
             $"{info.Name}: no data directory: no Paradox.sln found above {AppContext.BaseDirectory} to locate data/{info.Name}; pass --data-dir or set ${DataVariable}");
     }
 
-    static LabeledImages LoadIdx(DatasetInfo info, string displayName, bool train, DataDir dir)
+    static string[] IdxFiles(string displayName, bool train, DataDir dir)
     {
         string prefix = train ? "train" : "t10k";
-        string images = FindIdx(dir, $"{prefix}-images-idx3-ubyte", displayName);
-        string labels = FindIdx(dir, $"{prefix}-labels-idx1-ubyte", displayName);
-        return IdxReader.Load(images, labels, info);
+        return [FindIdx(dir, $"{prefix}-images-idx3-ubyte", displayName), FindIdx(dir, $"{prefix}-labels-idx1-ubyte", displayName)];
     }
 
     /// <summary>The uncompressed file, or else its .gz; the two standard distributions differ.</summary>
@@ -91,29 +82,26 @@ public static class DatasetCatalog
     }
 
     /// <summary>Accepts the cifar-10-batches-bin directory itself or the directory it was extracted into.</summary>
-    static LabeledImages LoadCifar10(bool train, DataDir dir)
+    static string[] Cifar10Files(bool train, DataDir dir)
     {
         var files = train ? Cifar10Reader.TrainFiles : Cifar10Reader.TestFiles;
         string batches = Path.Combine(dir.Path, "cifar-10-batches-bin");
         string found = File.Exists(Path.Combine(batches, files[0])) ? batches : dir.Path;
-        foreach (var file in files)
-        {
-            string path = Path.Combine(found, file);
-            if (!File.Exists(path))
-                throw new ParadoxException(
-                    $"CIFAR-10 not found at {path}: download the binary version (cifar-10-binary.tar.gz) from https://www.cs.toronto.edu/~kriz/cifar.html, extract it there, or {dir.Fix}");
-        }
-        return Cifar10Reader.Read([.. files.Select(f => Path.Combine(found, f))], found);
+        var paths = files.Select(f => Path.Combine(found, f)).ToArray();
+        if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
+            throw new ParadoxException(
+                $"CIFAR-10 not found at {missing}: download the binary version (cifar-10-binary.tar.gz) from https://www.cs.toronto.edu/~kriz/cifar.html, extract it there, or {dir.Fix}");
+        return paths;
     }
 
     /// <summary>SVHN's cropped-digits MAT files (Format 2), as distributed; the 'extra' split is not used.</summary>
-    static LabeledImages LoadSvhn(bool train, DataDir dir)
+    static string SvhnFile(bool train, DataDir dir)
     {
         string path = Path.Combine(dir.Path, train ? SvhnReader.TrainFile : SvhnReader.TestFile);
         if (!File.Exists(path))
             throw new ParadoxException(
                 $"SVHN not found at {path}: download {SvhnReader.TrainFile} and {SvhnReader.TestFile} from http://ufldl.stanford.edu/housenumbers/ into that directory, or {dir.Fix}");
-        return SvhnReader.Read(path);
+        return path;
     }
 
     /// <summary>data/&lt;name&gt; in the repository this program was built from, or null when it is not inside one.</summary>

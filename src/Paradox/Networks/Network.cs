@@ -65,6 +65,9 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>Indices of the ReLU layers, in order (the layers whose pre-activation bounds the engines report).</summary>
+    /// <summary>ReLU neurons over all ReLU layers (a complete verifier's binary variables in the worst case).</summary>
+    public long ReluNeuronCount => ReluIndices.Sum(i => Layers[i - 1].OutputShape.Aggregate(1L, (a, b) => a * b));
+
     public IReadOnlyList<int> ReluIndices => Enumerable.Range(0, Layers.Count).Where(i => Layers[i] is ReluLayer).ToList();
 
     /// <summary>

@@ -190,11 +190,18 @@ public static class RelaxationCatalog
     static (IBoundEngine, string) Milp(RelaxationFlags f)
     {
         RejectRelaxationFlags(f, "milp");
+        var engine = MilpVerifier(f);
+        return (engine, $" (time limit {engine.TimeLimitSeconds} s per image)");
+    }
+
+    /// <summary>The complete verifier with the time and size limits of <paramref name="f"/> (checked); a network too large is refused naming <paramref name="sizeFlag"/>.</summary>
+    public static MilpEngine MilpVerifier(RelaxationFlags f, string sizeFlag = "--milp_max_relus")
+    {
         double time = f.MilpTimeLimit ?? MilpEngine.DefaultTimeLimit;
         if (!(time > 0)) throw new ParadoxException($"--milp_time_limit: must be > 0 seconds (got {time})");
         long max = f.MilpMaxRelus ?? MilpEngine.DefaultMaxRelus;
         if (max < 1) throw new ParadoxException($"--milp_max_relus: must be at least 1 (got {max})");
-        return (new MilpEngine(time, max), $" (time limit {time} s per image)");
+        return new MilpEngine(time, max, flagName: sizeFlag);
     }
 
     /// <summary>The LP and MILP have no ReLU rule to vary.</summary>

@@ -46,7 +46,7 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
     /// <summary>Refuses networks with more ReLU neurons than the limit (call it before anything slow).</summary>
     public void CheckSize(Network network)
     {
-        long relus = network.ReluIndices.Sum(i => network.Layers[i - 1].OutputShape.Aggregate(1L, (a, b) => a * b));
+        long relus = network.ReluNeuronCount;
         if (relus > maxReluNeurons)
             throw new ParadoxException($"{flagName}: the network has {relus:N0} ReLU neurons; the complete MILP verifier is for small networks (limit {maxReluNeurons:N0}; raise it with --milp_max_relus)");
     }

@@ -27,21 +27,17 @@ public sealed class NetworkModel
 {
     public IReadOnlyList<LpLayer> Layers { get; }
     public int InputSize { get; }
-    /// <summary>ReLU neurons in the encoded part (the size of a MILP's binary set in the worst case).</summary>
-    public long ReluNeurons { get; }
 
-    NetworkModel(IReadOnlyList<LpLayer> layers, int inputSize, long reluNeurons)
+    NetworkModel(IReadOnlyList<LpLayer> layers, int inputSize)
     {
         Layers = layers;
         InputSize = inputSize;
-        ReluNeurons = reluNeurons;
     }
 
     public static NetworkModel From(Network network, long[] inputShape)
     {
         var layers = new List<LpLayer>();
         long[] shape = inputShape;
-        long relus = 0;
         for (int i = 0; i < network.Layers.Count - 1; i++)
         {
             switch (network.Layers[i])
@@ -65,13 +61,12 @@ public sealed class NetworkModel
                     break;
                 case ReluLayer:
                     layers.Add(new LpRelu(i));
-                    relus += shape.Aggregate(1L, (a, b) => a * b);
                     break;
                 default:
                     throw new ParadoxException($"--net {network.Architecture}: layer {network.Layers[i].Kind} is not supported by the LP/MILP encoding");
             }
         }
-        return new NetworkModel(layers, (int)inputShape.Aggregate(1L, (a, b) => a * b), relus);
+        return new NetworkModel(layers, (int)inputShape.Aggregate(1L, (a, b) => a * b));
     }
 
     internal static double[] Doubles(Tensor t) => t.detach().cpu().to(float64).contiguous().data<double>().ToArray();
