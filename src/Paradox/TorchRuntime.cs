@@ -44,6 +44,9 @@ public static class TorchRuntime
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
     static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
     static void DisableNnpack()
     {
         if (nnpackDisabled) return;
@@ -52,6 +55,8 @@ public static class TorchRuntime
         {
             _ = torch.zeros(1); // makes TorchSharp load libtorch before we call into it
             SetUserEnabledNnpack(GlobalContext(), false);
+            // oneDNN computes stride-1 conv_transpose2d and conv2d input gradients wrongly on AMD Zen 5.
+            SetUserEnabledMkldnn(GlobalContext(), false);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
