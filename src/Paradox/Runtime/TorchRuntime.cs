@@ -130,22 +130,22 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Rounds of the self-check oneDNN must pass in `auto` mode. Its errors on AMD Zen 5 are intermittent (the same
-    /// call is right in most runs and off by 0.9 in others), so one passing round proves little; this is why the
-    /// default is off.
+    /// Rounds of the self-check oneDNN must pass. Its errors on AMD Zen 5 are intermittent (in a fresh process the
+    /// same calls were right in 4 of 6 runs and off by 0.9 in the others), so one passing round proves little; this
+    /// is why the default is off.
     /// </summary>
     public const int OneDnnRounds = 5;
 
     /// <summary>
-    /// The policy, apart from libtorch: off checks the kernels without oneDNN; auto tries oneDNN for
-    /// <see cref="OneDnnRounds"/> rounds and falls back at the first wrong kernel; on keeps it whatever the check says.
-    /// Wrong kernels in the final state refuse.
+    /// The policy, apart from libtorch: off checks the kernels without oneDNN; auto and on run the check with oneDNN
+    /// for up to <see cref="OneDnnRounds"/> rounds, stopping at the first wrong kernel; auto then falls back to off
+    /// (and checks again), on keeps oneDNN. Wrong kernels in the final state refuse.
     /// </summary>
     public static KernelVerdict Decide(OneDnnMode mode, Func<bool, KernelCheckReport> checkWith)
     {
         if (mode == OneDnnMode.Off) return Finish(mode, false, checkWith(false), null);
         var withOneDnn = checkWith(true);
-        for (int round = 1; mode == OneDnnMode.Auto && withOneDnn.Passed && round < OneDnnRounds; round++) withOneDnn = checkWith(true);
+        for (int round = 1; withOneDnn.Passed && round < OneDnnRounds; round++) withOneDnn = checkWith(true);
         if (withOneDnn.Passed || mode == OneDnnMode.On) return Finish(mode, true, withOneDnn, withOneDnn);
         return Finish(mode, false, checkWith(false), withOneDnn);
     }

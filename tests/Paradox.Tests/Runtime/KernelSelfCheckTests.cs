@@ -103,6 +103,11 @@ public sealed class KernelSelfCheckTests
         var verdict = TorchRuntime.Decide(OneDnnMode.On, oneDnn => Report(!oneDnn));
         Assert.True(verdict.OneDnnEnabled);
         Assert.False(verdict.Sound);
+
+        int round = 0;
+        var intermittent = TorchRuntime.Decide(OneDnnMode.On, _ => Report(++round < 4));
+        Assert.False(intermittent.Sound);
+        Assert.Equal(4, round);
         Assert.Contains("with oneDNN on (PARADOX_ONEDNN=on); bounds would be unsound", verdict.Refusal);
     }
 }
