@@ -82,11 +82,14 @@ public static class TorchRuntime
         return ParseDevice(device);
     }
 
-    /// <summary>The test process's configuration: the CLI's defaults, with the thread count fixed for the whole run.</summary>
+    /// <summary>
+    /// The test process's configuration: the CLI's with `--threads 2`, the count fixed for the whole run, so that results
+    /// compared across processes (bit-identical resumes) and across machines use the same reduction order.
+    /// </summary>
     public static void ConfigureTestProcess()
     {
-        Configure(null, "cpu", 0);
-        pinnedThreads = torch.get_num_threads();
+        Configure(2, "cpu", 0);
+        pinnedThreads = 2;
     }
 
     /// <summary>
