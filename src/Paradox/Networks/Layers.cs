@@ -145,9 +145,22 @@ public sealed class Conv2dLayer : AffineLayer
     /// </summary>
     public Tensor ApplyAdjoint(Tensor x)
     {
-        long n = x.shape[0];
-        var columns = Weight.reshape(OutChannels, -1).t().matmul(x.reshape(n, OutChannels, -1)); // [N, C_in k k, H_out W_out]
-        return nn.functional.fold(columns, (InputShape[1], InputShape[2]), (Kernel, Kernel), stride: (Stride, Stride), padding: (Padding, Padding));
+        var weightRows = Weight.reshape(OutChannels, -1).t(); // [C_in k k, C_out]
+        long positions = OutputShape[1] * OutputShape[2], columnValues = weightRows.shape[0] * positions;
+        // Temporaries are disposed here (autograd keeps what it needs), else the step's dispose scope holds them to its end.
+        // bmm with the weight expanded (a view): matmul of a matrix by a batch would save a transposed copy of x for backward.
+        Tensor Fold(Tensor part)
+        {
+            using var columns = weightRows.expand(part.shape[0], -1, -1).bmm(part.reshape(part.shape[0], OutChannels, positions));
+            return nn.functional.fold(columns, (InputShape[1], InputShape[2]), (Kernel, Kernel), stride: (Stride, Stride), padding: (Padding, Padding));
+        }
+        // In pieces of about 4M column values, so that the im2col tensor and its gradient stay small.
+        long rows = Math.Max(1, (1L << 22) / columnValues);
+        if (x.shape[0] <= rows) return Fold(x);
+        var pieces = x.split(rows).Select(Fold).ToList();
+        var result = cat(pieces, 0);
+        foreach (var piece in pieces) piece.Dispose();
+        return result;
     }
 
     public override string Describe() =>
