@@ -3,7 +3,8 @@ using Paradox.Bench;
 
 // Usage:
 //   dotnet run -c Release --project bench/Paradox.Bench -- certify [--n 1000] [--domains box,hbox,...] [--nets FC,CONV]
-//   dotnet run -c Release --project bench/Paradox.Bench -- train-step [--domains ...] [--nets FC,CONV]
+//   dotnet run -c Release --project bench/Paradox.Bench -- train-step [--domains ...] [--nets FC,CONV] [--fresh [--eps 0.3]]
+//   dotnet run -c Release --project bench/Paradox.Bench -- profile NET DOMAIN [eps] [batch]   (fresh weights, MNIST)
 //   dotnet run -c Release --project bench/Paradox.Bench -- forward
 //   dotnet run -c Release --project bench/Paradox.Bench -- micro [BenchmarkDotNet args]
 Paradox.TorchRuntime.PrepareProcess(); // before anything loads libtorch
@@ -16,6 +17,7 @@ switch (verb)
     case "train-step": return TrainStepBench.RunAll(rest);
     case "train-step-one": return TrainStepBench.RunOne(rest);
     case "forward": return ForwardBench.Run();
+    case "profile": return ProfileBench.Run(rest);
     case "micro": BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest); return 0;
     default:
         Console.Error.WriteLine($"unknown benchmark '{verb}' (certify, train-step, forward, micro)");

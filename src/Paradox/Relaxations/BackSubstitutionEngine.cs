@@ -68,7 +68,7 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
         long outputs = conv.OutputShape.Aggregate(1L, (x, y) => x * y);
         // Row o of the conv as a map on its input: the transposed conv of the unit vector e_o.
         var units = eye(outputs, dtype: conv.Weight.dtype, device: conv.Weight.device).reshape([outputs, .. conv.OutputShape]);
-        var rows = TransposedConv(conv, units).reshape([1, outputs, .. conv.InputShape]);
+        var rows = conv.ApplyAdjoint(units).reshape([1, outputs, .. conv.InputShape]);
         var bias = conv.Bias.unsqueeze(1).expand(conv.OutputShape[0], conv.OutputShape[1] * conv.OutputShape[2]).reshape(1, outputs);
         return (rows, bias);
     }
@@ -130,18 +130,8 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
         var conv = (Conv2dLayer)layer;
         long b = a.shape[0], k = a.shape[1];
         var biasTerm = a.sum([3, 4]).matmul(conv.Bias);
-        var mapped = TransposedConv(conv, a.reshape([b * k, .. a.shape[2..]]));
+        var mapped = conv.ApplyAdjoint(a.reshape([b * k, .. a.shape[2..]]));
         return (mapped.reshape([b, k, .. mapped.shape[1..]]), bias + biasTerm);
-    }
-
-    /// <summary>The adjoint of the convolution, with the output padding that restores the input shape.</summary>
-    internal static Tensor TransposedConv(Conv2dLayer conv, Tensor x)
-    {
-        long h = conv.InputShape[1], w = conv.InputShape[2];
-        long outH = (conv.OutputShape[1] - 1) * conv.Stride - 2 * conv.Padding + conv.Kernel;
-        long outW = (conv.OutputShape[2] - 1) * conv.Stride - 2 * conv.Padding + conv.Kernel;
-        return nn.functional.conv_transpose2d(x, conv.Weight, null, strides: [conv.Stride, conv.Stride], padding: [conv.Padding, conv.Padding],
-            output_padding: [h - outH, w - outW]);
     }
 
     static (Tensor A, Tensor Bias) ThroughNormalize(NormalizeLayer n, Tensor a, Tensor bias)

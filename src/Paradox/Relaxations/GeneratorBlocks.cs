@@ -150,7 +150,7 @@ public sealed class ConvolvedDiagonalBlock : GeneratorBlock
         var scaled = scale is null ? rows.expand(Batch, -1, -1) : rows * scale.flatten(1).unsqueeze(1);
         long k = scaled.shape[1];
         var image = scaled.reshape([Batch * k, .. conv.OutputShape]);
-        var back = BackSubstitutionEngine.TransposedConv(conv, image).flatten(1).index_select(1, source.Index); // [B*K, T]
+        var back = conv.ApplyAdjoint(image).flatten(1).index_select(1, source.Index); // [B*K, T]
         return back.reshape(Batch, k, -1) * source.D.unsqueeze(1);
     }
 

@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 namespace Paradox.Tests.Relaxations;
 
 /// <summary>
-/// Back-substitution carries coefficient rows backwards through each convolution with a transposed convolution.
+/// Back-substitution carries coefficient rows backwards through each convolution with a transposed convolution
+/// (`Conv2dLayer.ApplyAdjoint`: matmul into im2col space, then fold).
 /// Every one it builds (the convolutions of the soundness cases and of the paper's architectures) must be the exact
 /// adjoint: elementwise equal to a float64 reference within float32 rounding, and `&lt;conv(x), g&gt; = &lt;x, T(g)&gt;`.
 /// This is the kernel that libtorch's oneDNN gets wrong on AMD Zen 5.
@@ -50,7 +51,7 @@ public sealed class TransposedConvolutionTests
         using var generator = new Generator(17);
         var x = rand([2, .. conv.InputShape], generator: generator) * 2 - 1;
         var g = rand([2, .. conv.OutputShape], generator: generator) * 2 - 1;
-        var transposed = BackSubstitutionEngine.TransposedConv(conv, g);
+        var transposed = conv.ApplyAdjoint(g);
         Assert.Equal([2, .. conv.InputShape], transposed.shape);
 
         var (value, magnitude) = ReferenceKernels.ConvTranspose2d(ToArray(g), ToArray(conv.Weight.detach()), (int)conv.Stride, (int)conv.Padding,
