@@ -12,6 +12,8 @@ public interface IKernelProbe
     Tensor ConvTranspose2d(Tensor g, Tensor w, long stride, long padding, long outputPadding);
     /// <summary>The input and weight gradients of conv2d by autograd, for the upstream gradient <paramref name="g"/>.</summary>
     (Tensor Input, Tensor Weight) Conv2dGradients(Tensor x, Tensor w, Tensor g, long stride, long padding);
+    /// <summary>The engines' own adjoint of a convolution (<see cref="Networks.Conv2dLayer.ApplyAdjoint"/>: bmm and fold).</summary>
+    Tensor EngineAdjoint(Tensor g, Tensor w, long stride, long padding, long[] inputShape);
     Tensor MatMul(Tensor a, Tensor b);
     Tensor Sum(Tensor x, long[] dims);
     /// <summary>`relu(a) * b - |c|`: the clamp, product and absolute value of every ReLU relaxation.</summary>
@@ -36,6 +38,13 @@ public sealed class LibTorchKernels : IKernelProbe
         var y = Conv2d(xi, wi, stride, padding);
         var grads = autograd.grad([y], [xi, wi], [g]);
         return (grads[0], grads[1]);
+    }
+
+    public Tensor EngineAdjoint(Tensor g, Tensor w, long stride, long padding, long[] inputShape)
+    {
+        using var layer = new Networks.Conv2dLayer(w.shape[1], w.shape[0], w.shape[2], stride, padding, inputShape);
+        layer.Weight.detach().copy_(w);
+        return layer.ApplyAdjoint(g).detach();
     }
 
     public Tensor MatMul(Tensor a, Tensor b) => a.matmul(b);
@@ -68,6 +77,9 @@ public sealed class FaultyKernels(IKernelProbe inner, string kernel) : IKernelPr
         var (input, weight) = inner.Conv2dGradients(x, w, g, stride, padding);
         return (Corrupt("conv2d input gradient", input), Corrupt("conv2d weight gradient", weight));
     }
+
+    public Tensor EngineAdjoint(Tensor g, Tensor w, long stride, long padding, long[] inputShape) =>
+        Corrupt("conv adjoint (bmm, fold)", inner.EngineAdjoint(g, w, stride, padding, inputShape));
 
     public Tensor MatMul(Tensor a, Tensor b) => Corrupt("matmul", inner.MatMul(a, b));
 

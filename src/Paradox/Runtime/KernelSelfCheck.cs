@@ -87,6 +87,9 @@ public static class KernelSelfCheck
         long adjointTerms = (long)c.Out * c.Kernel * c.Kernel;
         yield return Compare("conv_transpose2d", c.Name, probe.ConvTranspose2d(gt, wt, c.Stride, c.Padding, outputPadding), adjoint, adjointTerms);
 
+        var engine = probe.EngineAdjoint(gt, wt, c.Stride, c.Padding, [c.In, c.Size, c.Size]);
+        yield return Compare("conv adjoint (bmm, fold)", c.Name, engine, adjoint, adjointTerms);
+
         var (input, weight) = probe.Conv2dGradients(xt, wt, gt, c.Stride, c.Padding);
         yield return Compare("conv2d input gradient", c.Name, input, adjoint, adjointTerms);
         var weightReference = Conv2dWeightGradient(x, g, c.Kernel, c.Stride, c.Padding);

@@ -10,7 +10,7 @@ namespace Paradox.Tests.Runtime;
 /// </summary>
 public sealed class KernelSelfCheckTests
 {
-    static readonly string[] Kernels = ["conv2d", "conv_transpose2d", "conv2d input gradient", "conv2d weight gradient", "matmul", "sum", "elementwise"];
+    static readonly string[] Kernels = ["conv2d", "conv_transpose2d", "conv adjoint (bmm, fold)", "conv2d input gradient", "conv2d weight gradient", "matmul", "sum", "elementwise"];
 
     [Fact]
     public void TheKernelsInForceHoldAndTheTestProcessRunsUnderThem()
@@ -53,6 +53,8 @@ public sealed class KernelSelfCheckTests
             inner.ConvTranspose2d(g, w, stride, padding, outputPadding);
         public (Tensor Input, Tensor Weight) Conv2dGradients(Tensor x, Tensor w, Tensor g, long stride, long padding) =>
             inner.Conv2dGradients(x, w, g, stride, padding);
+        public Tensor EngineAdjoint(Tensor g, Tensor w, long stride, long padding, long[] inputShape) =>
+            inner.EngineAdjoint(g, w, stride, padding, inputShape);
         public Tensor MatMul(Tensor a, Tensor b) => inner.MatMul(a, b);
         public Tensor Sum(Tensor x, long[] dims) => inner.Sum(x, dims);
         public Tensor Elementwise(Tensor a, Tensor b, Tensor c) => inner.Elementwise(a, b, c);
