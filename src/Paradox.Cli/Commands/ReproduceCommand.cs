@@ -110,7 +110,7 @@ public static class ReproduceCommand
                 if (threads is { } n) changes.AddRange(["--threads", n.ToString(CultureInfo.InvariantCulture)]);
                 var tokens = FlagTokens.Merge(run.Tokens, changes, $"{grid.Path}: run {run.Label}");
                 TrainConfig config;
-                try { config = profile.Apply(ParseCert(tokens)); }
+                try { config = profile.Apply(ParseCert(tokens, $"{grid.Path}: run {run.Label}")); }
                 catch (ParadoxException e)
                 {
                     runs.Add(new ResolvedRun(run, null, $"the settings do not resolve: {e.Message}", null));
@@ -135,20 +135,12 @@ public static class ReproduceCommand
             catch (ParadoxException) { throw new ParadoxException($"--datasets: unknown dataset '{name}' (expected mnist, fashion-mnist, svhn, cifar10 or all)"); }
         }
 
-        /// <summary>The configuration `paradox cert` resolves <paramref name="tokens"/> to: the same options, the same checks.</summary>
-        static TrainConfig ParseCert(string[] tokens)
+        /// <summary>The configuration `paradox cert` resolves <paramref name="tokens"/> to: the same option table, the same checks.</summary>
+        static TrainConfig ParseCert(string[] tokens, string source)
         {
-            var options = new TrainOptions();
-            var cert = new Command("cert");
-            options.AddTo(cert);
-            var root = new RootCommand();
-            root.Options.Add(Cli.Seed);
-            root.Options.Add(Cli.Threads);
-            root.Options.Add(Cli.Device);
-            root.Subcommands.Add(cert);
-            var result = root.Parse(["cert", .. tokens]);
-            if (result.Errors.Count > 0) throw new ParadoxException(result.Errors[0].Message);
-            return options.Read(result, certCompat: true);
+            var (config, notices) = TrainSettings.Resolve(FlagTokens.Groups(tokens, source), certCompat: true);
+            foreach (var notice in notices) Console.Error.WriteLine(notice);
+            return config;
         }
 
         string RunDir(ResolvedRun r) => Path.Combine(MainDir, r.RunLabel(Profile.Name));

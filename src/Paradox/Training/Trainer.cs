@@ -130,7 +130,7 @@ public sealed class Trainer : IDisposable
         {
             if ((string?)meta["kind"] != "training" || meta["position"] is not JsonObject position)
                 throw new ParadoxException($"{path}: not a training checkpoint (no optimizer state)");
-            if ((string?)meta["config_hash"] != Config.Hash())
+            if (!Config.HasHash((string?)meta["config_hash"]))
                 throw new ParadoxException($"{path}: checkpoint was written with a different configuration (hash {(string?)meta["config_hash"]}, this run {Config.Hash()})");
             Network.LoadStateDict(tensors.Where(kv => kv.Key.StartsWith("layers.", StringComparison.Ordinal)).ToDictionary(), path, restoreNormalization: true);
             var bytes = tensors["training.optimizer"].data<byte>().ToArray();
