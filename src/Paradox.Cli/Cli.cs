@@ -38,13 +38,18 @@ public static class Cli
         return option;
     }
 
-    /// <summary>Runs a command body: a <see cref="ParadoxException"/> becomes one line on stderr and exit code 2.</summary>
-    public static void SetBody(this Command command, Func<ParseResult, int> body)
+    /// <summary>
+    /// Runs a command body: the <paramref name="outputs"/> (options naming files or directories the command writes)
+    /// are checked first, before any work (<see cref="OutputPath.Check(ParseResult, IEnumerable{Option})"/>); a
+    /// <see cref="ParadoxException"/> becomes one line on stderr and exit code 2.
+    /// </summary>
+    public static void SetBody(this Command command, Func<ParseResult, int> body, params Option[] outputs)
     {
         command.SetAction(result =>
         {
             try
             {
+                OutputPath.Check(result, outputs);
                 return body(result);
             }
             catch (ParadoxException e)

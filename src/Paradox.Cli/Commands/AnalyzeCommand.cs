@@ -94,7 +94,7 @@ public static class AnalyzeCommand
             Console.WriteLine(report.Markdown);
             Console.WriteLine($"report written to {Path.Combine(dir, "report.md")}");
             return 0;
-        });
+        }, output);
         return command;
     }
 

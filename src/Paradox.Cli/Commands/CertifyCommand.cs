@@ -51,7 +51,7 @@ public static class CertifyCommand
             Tables.Print(r, network);
             if (result.GetValue(json) is { } path) ResultJson.Write(path, ResultJson.ToJson(r));
             return 0;
-        });
+        }, json);
         return command;
     }
 }

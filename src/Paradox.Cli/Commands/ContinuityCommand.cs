@@ -98,7 +98,7 @@ public static class ContinuityCommand
                 foreach (var d in lines) d.Dispose();
             }
             return 0;
-        });
+        }, json);
         return command;
     }
 }

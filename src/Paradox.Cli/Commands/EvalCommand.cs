@@ -35,7 +35,7 @@ public static class EvalCommand
             Tables.Print(r, network);
             if (result.GetValue(json) is { } path) ResultJson.Write(path, ResultJson.ToJson(r));
             return 0;
-        });
+        }, json);
         return command;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Paradox.Data;
+using Paradox.IO;
 using Paradox.Reproduction;
 using Paradox.Training;
 using Spectre.Console;
@@ -95,6 +96,7 @@ public static class ReproduceCommand
                 catch (ArgumentException e) { throw new ParadoxException($"--only: '{pattern}' is not a regular expression ({e.Message})"); }
             }
             var mainDir = result.GetValue(o.MainDir) ?? Path.Combine("runs", $"reproduce-{profile.Name}");
+            OutputCheck.Directory(mainDir, "--main_dir");
             var dataDir = result.GetValue(o.DataDir);
             var device = result.GetResult(Cli.Device) is { Implicit: false } ? result.GetValue(Cli.Device)! : "auto";
             var threads = result.GetValue(Cli.Threads);

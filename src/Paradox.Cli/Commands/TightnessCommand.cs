@@ -92,7 +92,7 @@ public static class TightnessCommand
             if (result.GetValue(json) is { } path)
                 ResultJson.Write(path, ToJson(result.GetValue(model.Model)!, network.Architecture, total, requests, radii, pgdRadii, exactResult, max, result.GetValue(tol), steps));
             return 0;
-        });
+        }, json);
         return command;
     }
 

@@ -11,6 +11,7 @@ public static class TrainRunner
 {
     public static int Start(TrainConfig config)
     {
+        TrainingRun.Preflight(config);
         var device = TorchRuntime.Configure(config.Threads, config.Device, config.Seed);
         if (config.Mode == TrainMode.Eval)
         {
@@ -26,6 +27,7 @@ public static class TrainRunner
     public static int Resume(string runDir, int? threads, string device)
     {
         var config = TrainingRun.ResumedConfig(runDir, threads, device);
+        TrainingRun.Preflight(config, runDir);
         var torchDevice = TorchRuntime.Configure(config.Threads, config.Device, config.Seed);
         using var ctrlC = new CtrlC();
         return Report(TrainingRun.Resume(runDir, config, torchDevice, new ConsoleObserver(config.Label), ctrlC.Token));

@@ -26,12 +26,20 @@ public sealed class RunDirectory(string path)
 
     public static string MetricsHeader(TrainConfig config) => MetricsHeader(TrainingMethodCatalog.Coefficients(config).Select(c => c.Name));
 
-    /// <summary>Creates the directory for a new run; an existing run is never overwritten.</summary>
-    public static RunDirectory Create(string mainDir, TrainConfig config)
+    /// <summary>The directory of a new run, checked before any work: an existing run is never overwritten, the place must be writable.</summary>
+    public static RunDirectory CheckNew(string mainDir, TrainConfig config)
     {
         var dir = new RunDirectory(System.IO.Path.Combine(mainDir, config.Label));
         if (File.Exists(dir.ConfigFile))
             throw new ParadoxException($"--label {config.Label}: run directory {dir.Path} already holds a run; resume it with --resume {dir.Path} or choose another --label");
+        OutputCheck.Directory(dir.Path, "--main_dir");
+        return dir;
+    }
+
+    /// <summary>Creates the directory for a new run; an existing run is never overwritten.</summary>
+    public static RunDirectory Create(string mainDir, TrainConfig config)
+    {
+        var dir = CheckNew(mainDir, config);
         try { Directory.CreateDirectory(dir.Path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

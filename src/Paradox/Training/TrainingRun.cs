@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Paradox.Data;
+using Paradox.IO;
 using Paradox.Networks;
 using static TorchSharp.torch;
 
@@ -16,6 +17,17 @@ public static class TrainingRun
     public sealed record Outcome(string RunDir, JsonArray? Results, string? InterruptedCheckpoint)
     {
         public bool Interrupted => InterruptedCheckpoint is not null;
+    }
+
+    /// <summary>
+    /// The cheap checks before any work (and before the runtime is configured): the run's place is writable and, for
+    /// a new run, holds no run yet; `--mode eval` can write its results.
+    /// </summary>
+    public static void Preflight(TrainConfig config, string? resumeDir = null)
+    {
+        if (resumeDir is not null) OutputCheck.Directory(resumeDir, "--resume");
+        else if (config.Mode == TrainMode.Eval) OutputCheck.Directory(Path.Combine(config.MainDir, config.Label), "--main_dir");
+        else RunDirectory.CheckNew(config.MainDir, config);
     }
 
     /// <summary>A new run in `<main_dir>/<label>` (an existing run there is an error naming --label).</summary>
@@ -38,6 +50,7 @@ public static class TrainingRun
     static Outcome Run(TrainConfig config, Device device, string? resumeDir, ITrainingRunObserver observer, CancellationToken stop)
     {
         if (config.Mode == TrainMode.Eval) throw new ParadoxException("--mode eval does not train (use TrainingRun.Evaluate)");
+        Preflight(config, resumeDir);
         var dataset = DatasetInfo.Parse(config.Dataset);
         var dir = resumeDir is null ? RunDirectory.Create(config.MainDir, config) : new RunDirectory(resumeDir);
         using var store = RunStore.Open(Path.GetDirectoryName(dir.Path)!);
@@ -94,6 +107,7 @@ public static class TrainingRun
     public static string Evaluate(TrainConfig config, Device device, ITrainingRunObserver? observer = null)
     {
         var path = config.LoadModel ?? throw new ParadoxException("--load_model: --mode eval needs the model to evaluate");
+        Preflight(config);
         using var network = ModelFile.Load(path, new ModelFile.Hints(config.Net, DatasetInfo.Parse(config.Dataset), !config.Unnormalized), device);
         var results = FinalEvaluation.Run(network, config, observer);
         var dir = new RunDirectory(Path.Combine(config.MainDir, config.Label));
