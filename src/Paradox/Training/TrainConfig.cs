@@ -6,9 +6,6 @@ using System.Text.Json.Serialization;
 
 namespace Paradox.Training;
 
-/// <summary>Training modes of the paper's `cert.py`.</summary>
-public enum TrainMode { TrainProvable, TrainNatural, TrainPgd, Eval }
-
 /// <summary>
 /// Every resolved setting of a run: the flags of the paper's `cert.py` (same names and meanings) plus the
 /// native ones. Serialised to `config.json`; its hash identifies the run's configuration.

@@ -2,17 +2,6 @@ using System.Globalization;
 
 namespace Paradox.Training;
 
-/// <summary>How a setting's flag takes its value(s) on a command line.</summary>
-public enum SettingKind
-{
-    /// <summary>One value.</summary>
-    Value,
-    /// <summary>No value (`--unnormalized`); `true`/`false` may follow.</summary>
-    Switch,
-    /// <summary>One or more values, as separate tokens or comma-separated; repeated flags add up.</summary>
-    List,
-}
-
 /// <summary>
 /// One row of the cert.py option table (<see cref="TrainSettings"/>): the flag (cert.py's underscore spelling; the
 /// kebab-case one is the same flag), its help, how it is read and which <see cref="TrainConfig"/> property it sets.
