@@ -71,6 +71,8 @@ public sealed class PgdTrainingPointsTests
         using var points = Pgd.TrainingPoints(network, x, y, 0.03, 3, 0.01, new Generator(4));
         double expected = nn.functional.cross_entropy(network.Forward(points), y).item<float>();
         Assert.Equal(expected, parts.Total.item<float>(), 6);
-        Assert.Equal(["eps"], PgdTraining.Coefficients(new TrainConfig { Mode = TrainMode.TrainPgd, EpsTrain = 0.1 }).Select(c => c.Name));
+        var config = new TrainConfig { Mode = TrainMode.TrainPgd, EpsTrain = 0.1 };
+        Assert.Equal(["eps"], TrainingMethodCatalog.Coefficients(config).Select(c => c.Name));
+        Assert.Equal("epoch,eps,lr,loss,train_accuracy,train_certified_accuracy,seconds", RunDirectory.MetricsHeader(config));
     }
 }
