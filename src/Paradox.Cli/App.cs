@@ -25,6 +25,7 @@ public static class App
         root.Subcommands.Add(LandscapeCommand.Create());
         root.Subcommands.Add(SensitivityCommand.Create());
         root.Subcommands.Add(ContinuityCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }
 }

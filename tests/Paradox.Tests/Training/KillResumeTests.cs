@@ -10,10 +10,6 @@ namespace Paradox.Tests.Training;
 [Collection(CliRunner.Collection)]
 public sealed class KillResumeTests
 {
-    /// <summary>
-    /// The run's arguments. Its runs go through separate processes (<see cref="RunCli"/>): they fix --threads 2 for
-    /// bit-identity, and an in-process command must not change the test process's thread count.
-    /// </summary>
     static string[] TrainArgs(string mainDir, string label) =>
     [
         "train", "--dataset", "fashion-mnist", "--net", "fc2", "--train_domain", "hbox", "--eps_train", "0.05",
@@ -21,33 +17,6 @@ public sealed class KillResumeTests
         "--verify_domains", "box", "--verify_max_tests", "50", "--pgd_steps", "5", "--seed", "7", "--threads", "2",
         "--main_dir", mainDir, "--label", label,
     ];
-
-    /// <summary>The CLI assembly built next to this test assembly's configuration (Debug or Release).</summary>
-    static string CliAssembly()
-    {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = testDir.Name;                 // net10.0
-        var configuration = testDir.Parent!.Name;     // Debug / Release
-        var repo = testDir;
-        while (!File.Exists(Path.Combine(repo.FullName, "Paradox.sln"))) repo = repo.Parent!;
-        var dll = Path.Combine(repo.FullName, "src", "Paradox.Cli", "bin", configuration, framework, "Paradox.Cli.dll");
-        Assert.True(File.Exists(dll), $"CLI not built at {dll}");
-        return dll;
-    }
-
-    /// <summary>`dotnet Paradox.Cli.dll ARGS` to the end: exit code and standard error.</summary>
-    static (int Code, string Errors) RunCli(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(CliAssembly());
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        using var process = Process.Start(info)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, errors.Result);
-    }
 
     static string FinalHash(string runDir) =>
         ModelFile.Load(Path.Combine(runDir, "final.ckpt"), new ModelFile.Hints(null, null, null)).ParameterHash();
@@ -58,14 +27,11 @@ public sealed class KillResumeTests
         var root = Directory.CreateTempSubdirectory("paradox-kill-").FullName;
         try
         {
-            var (code, errors) = RunCli(TrainArgs(root, "straight"));
-            Assert.True(code == 0, errors);
+            var (code, _, errors) = CliRunner.RunCapturingOutput(TrainArgs(root, "straight"));
+            Assert.True(code == 0, string.Join("\n", errors));
             var expected = FinalHash(Path.Combine(root, "straight"));
 
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            info.ArgumentList.Add(CliAssembly());
-            foreach (var a in TrainArgs(root, "killed")) info.ArgumentList.Add(a);
-            info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+            var info = CliProcess.StartInfo(TrainArgs(root, "killed"));
             var runDir = Path.Combine(root, "killed");
             using (var process = Process.Start(info)!)
             {
@@ -81,8 +47,8 @@ public sealed class KillResumeTests
             }
             Assert.False(File.Exists(Path.Combine(runDir, "final.ckpt")));
 
-            var (resumed, resumeErrors) = RunCli("train", "--resume", runDir, "--threads", "2");
-            Assert.True(resumed == 0, resumeErrors);
+            var (resumed, _, resumeErrors) = CliRunner.RunCapturingOutput("train", "--resume", runDir, "--threads", "2");
+            Assert.True(resumed == 0, string.Join("\n", resumeErrors));
             Assert.Equal(expected, FinalHash(runDir));
             var metrics = File.ReadAllLines(Path.Combine(runDir, "metrics.csv"));
             Assert.Equal(7, metrics.Length); // header + one row per epoch, none duplicated by the resume
