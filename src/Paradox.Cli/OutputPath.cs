@@ -1,25 +1,29 @@
+using System.CommandLine;
+using Paradox.IO;
+
 namespace Paradox.Cli;
 
-/// <summary>Checks an output file's place before any work is done, so a long run never ends in a failed write.</summary>
+/// <summary>
+/// The outputs of a command, checked before any work (<see cref="OutputCheck"/>): <see cref="Cli.SetBody"/> runs
+/// <see cref="Check"/> on the output options a command declares, so every command that writes files fails first.
+/// </summary>
 public static class OutputPath
 {
-    /// <summary>The directory must exist and accept a new file; the path must not be a directory.</summary>
-    public static void Check(string? path, string flag)
+    /// <summary>Checks the file options (`--json`, `--png`, `--csv`) and directory options (`--out`, `--main_dir`) given.</summary>
+    public static void Check(ParseResult result, IEnumerable<Option> outputs)
     {
-        if (path is null) return;
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new ParadoxException($"{flag}: {path} is a directory");
-        var dir = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(dir)) throw new ParadoxException($"{flag}: directory {dir} does not exist");
-        var probe = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.probe");
-        try
+        foreach (var option in outputs)
         {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write)) { }
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ParadoxException($"{flag}: cannot write in {dir} ({e.Message})");
+            if (result.GetResult(option) is null) continue;
+            var path = option is Option<string?> file ? result.GetValue(file) : option is Option<string> named ? result.GetValue(named) : null;
+            if (IsDirectoryOption(option)) OutputCheck.Directory(path, option.Name);
+            else OutputCheck.File(path, option.Name);
         }
     }
+
+    /// <summary>Options that name a directory the command fills (`--out`, `--main_dir`), not one file.</summary>
+    public static bool IsDirectoryOption(Option option) => option.Name is "--out" or "--main_dir" or "--main-dir";
+
+    /// <summary>One output file (for paths not given by an option, e.g. derived ones).</summary>
+    public static void Check(string? path, string flag) => OutputCheck.File(path, flag);
 }

@@ -1,26 +1,12 @@
 using System.CommandLine;
-using TorchSharp;
 
 namespace Paradox.Cli;
 
-/// <summary>
-/// The device of a training run: CUDA when it was asked for (or, for `cert`, by cert.py's default `cuda`) and is
-/// available, otherwise the CPU with a notice; `paradox train` defaults to CUDA only when available, silently.
-/// </summary>
+/// <summary>The training device from the root `--device` (<see cref="Training.TrainDevice"/>): cert.py's default is cuda, train's auto.</summary>
 public static class TrainDevice
 {
-    public const string CudaUnavailableNotice = "notice: CUDA is not available; using the CPU";
+    public const string CudaUnavailableNotice = Training.TrainDevice.CudaUnavailableNotice;
 
-    /// <returns>The device name and, when CUDA was asked for but is missing, the notice to print.</returns>
-    public static (string Device, string? Notice) Resolve(ParseResult result, bool certCompat)
-    {
-        bool given = result.GetResult(Cli.Device) is { Implicit: false };
-        var requested = given ? result.GetValue(Cli.Device)!.ToLowerInvariant() : certCompat ? "cuda" : "auto";
-        if (requested == "cpu") return ("cpu", null);
-        bool available = torch.cuda.is_available();
-        if (requested == "auto") return (available ? "cuda" : "cpu", null);
-        if (requested == "cuda" || requested.StartsWith("cuda:", StringComparison.Ordinal))
-            return available ? (requested, null) : ("cpu", CudaUnavailableNotice);
-        throw new ParadoxException($"--device: unknown device '{requested}' (expected cpu, cuda, cuda:N or auto)");
-    }
+    public static (string Device, string? Notice) Resolve(ParseResult result, bool certCompat) =>
+        Training.TrainDevice.Resolve(result.GetResult(Cli.Device) is { Implicit: false } ? result.GetValue(Cli.Device)! : certCompat ? "cuda" : "auto");
 }

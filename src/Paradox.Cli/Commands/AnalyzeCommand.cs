@@ -2,6 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Paradox.Analysis;
+using Paradox.Data;
+using Paradox.Networks;
+using Paradox.Relaxations;
 using Paradox.IO;
 using Paradox.Reporting;
 
@@ -9,9 +13,10 @@ namespace Paradox.Cli.Commands;
 
 /// <summary>
 /// `paradox analyze`: tightness, continuity, sensitivity, a loss landscape and (optionally) the certified
-/// accuracy of trained models, combined into `report.md` and `report.json`. Each step is one of the other
-/// commands run with fixed arguments; its output file in the output directory is its cache, reused when the
-/// same arguments produced it, so an interrupted analysis resumes where it stopped.
+/// accuracy of trained models, combined into `report.md` and `report.json`. Each step is a library call
+/// (<see cref="AnalysisSteps"/>, the same computation as the command of the same name); its output file in the
+/// output directory is its cache, reused when the same arguments (its step key) produced it, so an interrupted
+/// analysis resumes where it stopped.
 /// </summary>
 public static class AnalyzeCommand
 {
@@ -46,45 +51,57 @@ public static class AnalyzeCommand
             var modelPath = result.GetValue(model.Model)!;
             if (!File.Exists(modelPath)) throw new ParadoxException($"--model: file not found: {modelPath}");
             var names = result.GetValue(relaxations)!;
-            var common = new List<string> { "--model", modelPath };
-            if (result.GetValue(model.Net) is { } net) common.AddRange(["--net", net]);
-            if (result.GetValue(model.Dataset) is { } dataset) common.AddRange(["--dataset", dataset]);
-            if (result.GetValue(model.DataDir) is { } dataDir) common.AddRange(["--data-dir", dataDir]);
-            if (result.GetValue(model.Unnormalized)) common.Add("--unnormalized");
-            var global = new List<string> { "--seed", result.GetValue(Cli.Seed).ToString(CultureInfo.InvariantCulture) };
-            if (result.GetValue(Cli.Threads) is { } threads) global.AddRange(["--threads", threads.ToString(CultureInfo.InvariantCulture)]);
-            string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-            var lossArgs = new List<string> { "--relaxations", names, "--eps", Number(result.GetValue(eps)), "--n", result.GetValue(n).ToString(CultureInfo.InvariantCulture) };
+            var device = Cli.ConfigureRuntime(result);
+            var dataset = result.GetValue(model.Dataset) is { } datasetName ? DatasetInfo.Parse(datasetName) : null;
+            bool? normalized = result.GetResult(model.Unnormalized) is null ? null : !result.GetValue(model.Unnormalized);
+            var hints = new ModelFile.Hints(result.GetValue(model.Net), dataset, normalized);
+            long seed = result.GetValue(Cli.Seed);
+            var subject = new AnalysisSubject(modelPath, hints, result.GetValue(model.DataDir), device, seed);
+            double e = result.GetValue(eps);
+            int images = result.GetValue(n), k = result.GetValue(directions), tightnessImages = result.GetValue(tightnessN);
+            if (!(e >= 0) || double.IsInfinity(e)) throw new ParadoxException($"--eps: must be a number >= 0 (got {e})");
+            if (images < 1) throw new ParadoxException($"--n: must be at least 1 (got {images})");
             var tightnessList = result.GetValue(tightness)
                 ?? (names == "box,hbox,zono,deeppoly,crown-ibp" ? "box,hbox@90,crown-ibp,zono@60,deeppoly@30" : names);
             var trainedModels = ParseTrained(result.GetValue(trained));
+            // names are checked before the first step runs
+            foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                RelaxationCatalog.CreateTrainable(name, flagName: "--relaxations");
+            TightnessRequest.Parse(tightnessList, tightnessImages, new RelaxationFlags(), null, "--tightness_relaxations");
+            double certifyAt = result.GetValue(certifyEps) ?? e;
+            int certifyImages = result.GetValue(certifyN);
+            string Out(string name) => Path.Combine(dir, name);
+            var common = AnalysisSteps.Key(modelPath, hints.Net, hints.Dataset?.Name, hints.Normalized, subject.DataDir, seed);
 
             var steps = new List<Step>
             {
-                new("tightness", "tightness.json", ["tightness", .. common, "--relaxations", tightnessList, "--n", result.GetValue(tightnessN).ToString(CultureInfo.InvariantCulture), "--json"]),
-                new("continuity", "continuity.json", ["continuity", .. common, .. lossArgs, "--directions", result.GetValue(directions).ToString(CultureInfo.InvariantCulture), "--json"]),
-                new("sensitivity", "sensitivity.json", ["sensitivity", .. common, .. lossArgs, "--directions", result.GetValue(directions).ToString(CultureInfo.InvariantCulture), "--json"]),
-                new("landscape", "landscape.png", ["landscape", .. common, .. lossArgs, "--dims", "1", "--log", "--csv", Path.Combine(dir, "landscape.csv"), "--png"]),
+                new("tightness", "tightness.json", AnalysisSteps.Key(common, tightnessList, tightnessImages),
+                    () => AnalysisSteps.Tightness(subject, tightnessList, tightnessImages, Out("tightness.json"), ProgressBar.Run)),
+                new("continuity", "continuity.json", AnalysisSteps.Key(common, names, e, images, k),
+                    () => AnalysisSteps.Continuity(subject, names, e, images, k, Out("continuity.json"), ProgressBar.Run)),
+                new("sensitivity", "sensitivity.json", AnalysisSteps.Key(common, names, e, images, k),
+                    () => AnalysisSteps.Sensitivity(subject, names, e, images, k, Out("sensitivity.json"), ProgressBar.Run)),
+                new("landscape", "landscape.png", AnalysisSteps.Key(common, names, e, images),
+                    () => AnalysisSteps.Landscape(subject, names, e, images, Out("landscape.png"), Out("landscape.csv"), ProgressBar.Run)),
             };
             foreach (var (name, file) in trainedModels)
-                steps.Add(new($"certified {name}", $"certified-{Safe(name)}.json", ["certify", "--model", file, .. common.Skip(2), "--domains", name,
-                    "--eps", Number(result.GetValue(certifyEps) ?? result.GetValue(eps)), "--n", result.GetValue(certifyN).ToString(CultureInfo.InvariantCulture), "--no_pgd", "--json"]));
+                steps.Add(new($"certified {name}", $"certified-{Safe(name)}.json", AnalysisSteps.Key(common, file, name, certifyAt, certifyImages),
+                    () => AnalysisSteps.Certify(subject with { ModelPath = file }, name, certifyAt, certifyImages, Out($"certified-{Safe(name)}.json"), ProgressBar.Run)));
 
             for (int i = 0; i < steps.Count; i++)
             {
                 var step = steps[i];
                 var target = Path.Combine(dir, step.File);
-                var args = global.Concat(step.Args).Append(target).ToArray();
                 var stamp = Path.Combine(dir, ".cache", step.File + ".args");
-                var key = string.Join("\n", args);
+                // The cache is keyed by the step's arguments: a finished step is reused only for the same ones.
+                var key = step.Name + "\n" + step.Key;
                 if (File.Exists(target) && File.Exists(stamp) && File.ReadAllText(stamp) == key)
                 {
                     Console.WriteLine($"[{i + 1}/{steps.Count}] {step.Name}: cached ({step.File})");
                     continue;
                 }
                 Console.WriteLine($"[{i + 1}/{steps.Count}] {step.Name}");
-                int code = App.BuildRoot().Parse(args).Invoke();
-                if (code != 0) return code; // the step printed its own one-line error
+                step.Run();
                 AtomicFile.WriteText(stamp, key);
             }
 
@@ -94,11 +111,11 @@ public static class AnalyzeCommand
             Console.WriteLine(report.Markdown);
             Console.WriteLine($"report written to {Path.Combine(dir, "report.md")}");
             return 0;
-        });
+        }, output);
         return command;
     }
 
-    sealed record Step(string Name, string File, string[] Args);
+    sealed record Step(string Name, string File, string Key, Action Run);
 
     static string PrepareOutput(string dir)
     {

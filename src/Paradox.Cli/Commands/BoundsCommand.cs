@@ -73,7 +73,7 @@ public static class BoundsCommand
             ResultJson.Write(result.GetValue(json)!, output);
             Console.WriteLine($"wrote bounds of {chosen.Length} image(s) for {relaxation.Name} to {result.GetValue(json)}");
             return 0;
-        });
+        }, json);
         return command;
     }
 

@@ -46,16 +46,12 @@ public static class CertifyCommand
             var relaxations = RelaxationOptions.Parse(result.GetValue(domains)!, relax.Read(result), generator, "--domains");
             using var network = model.LoadNetwork(result, device);
             using var data = model.LoadTestSet(result, network, result.GetValue(n));
-            var certifiers = Evaluator.Certifiers(network, relaxations, specKind);
-            var before = Evaluator.TimeoutCounts(relaxations);
             var r = ProgressBar.Run($"certify eps={e}", data.Count, advance =>
-                Evaluator.Run(network, data, e, pgdOptions, result.GetValue(batch), certifiers, generator, advance));
-            Evaluator.RecordTimeouts(r, relaxations, before);
-            foreach (var relaxation in relaxations.Where(x => x.IsEstimate)) r.Estimates.Add(relaxation.Name);
+                Evaluator.Run(network, data, e, pgdOptions, result.GetValue(batch), relaxations, specKind, generator, advance));
             Tables.Print(r, network);
             if (result.GetValue(json) is { } path) ResultJson.Write(path, ResultJson.ToJson(r));
             return 0;
-        });
+        }, json);
         return command;
     }
 }

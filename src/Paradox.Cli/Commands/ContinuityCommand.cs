@@ -62,8 +62,8 @@ public static class ContinuityCommand
             var theory = chosen.Select(ContinuityTheory.Derive).ToList();
             if (result.GetValue(theoryOnly))
             {
-                ContinuityReport.PrintTheory(theory);
-                if (result.GetValue(json) is { } theoryPath) ResultJson.Write(theoryPath, ContinuityReport.ToJson(theory, null, null));
+                ContinuityView.PrintTheory(theory);
+                if (result.GetValue(json) is { } theoryPath) ResultJson.Write(theoryPath, ContinuityJson.ToJson(theory, null, null));
                 return 0;
             }
             if (result.GetValue(model.Model) is null) throw new ParadoxException("--model: required unless --theory-only is given");
@@ -75,30 +75,19 @@ public static class ContinuityCommand
             var lines = Enumerable.Range(0, directionCount).Select(_ => ParameterDirection.FilterNormalized(network, directionGenerator)).ToList();
             try
             {
-                var empirical = chosen.Select(r =>
-                {
-                    var certified = Losses.Certified(r, x, y, e);
-                    // Random relaxations draw the same numbers at every point, so the loss is a function of the weights.
-                    double Loss(Networks.Network net) { generator.manual_seed(seed); return certified(net); }
-                    int budget = directionCount * (settings.Points + 2 + (settings.JumpSearch.Probes + settings.JumpSearch.MaxOutliers) * settings.JumpSearch.Refinements);
-                    return ProgressBar.Run($"continuity {r.Name}", budget, advance =>
-                    {
-                        var found = ContinuityProbe.Run(network, r.Name, Loss, lines, settings, (int)seed, () => advance(1));
-                        advance(budget - found.Evaluations);  // fewer intervals than the budget allows were bisected
-                        return found;
-                    });
-                }).ToList();
+                var empirical = Continuity.Measure(network, chosen, x, y, e, lines, settings, seed, generator,
+                    (title, budget, work) => ProgressBar.Run(title, budget, work));
                 var run = new ContinuityRun(network.Architecture, network.Dataset.Name, result.GetValue(model.Model)!, data.Count, e, directionCount, settings, seed);
-                ContinuityReport.PrintTheory(theory);
-                ContinuityReport.PrintEmpirical(run, theory, empirical);
-                if (result.GetValue(json) is { } path) ResultJson.Write(path, ContinuityReport.ToJson(theory, empirical, run));
+                ContinuityView.PrintTheory(theory);
+                ContinuityView.PrintEmpirical(run, theory, empirical);
+                if (result.GetValue(json) is { } path) ResultJson.Write(path, ContinuityJson.ToJson(theory, empirical, run));
             }
             finally
             {
                 foreach (var d in lines) d.Dispose();
             }
             return 0;
-        });
+        }, json);
         return command;
     }
 }

@@ -40,8 +40,6 @@ public static class LandscapeCommand
             var (eps, relaxations) = loss.Validate(result, generator);
             string? pngPath = result.GetValue(png), csvPath = result.GetValue(csv);
             if (pngPath is null && csvPath is null) throw new ParadoxException("--png, --csv: give at least one output file");
-            OutputPath.Check(pngPath, "--png");
-            OutputPath.Check(csvPath, "--csv");
 
             using var subject = loss.Load(result, device, eps, relaxations);
             var losses = subject.Losses(result.GetValue(natural));
@@ -70,7 +68,7 @@ public static class LandscapeCommand
             printSummary();
             foreach (var path in new[] { pngPath, csvPath }.OfType<string>()) AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
             return 0;
-        });
+        }, png, csv);
         return command;
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Paradox.Data;
+using Paradox.IO;
 using Paradox.Reproduction;
 using Paradox.Training;
 using Spectre.Console;
@@ -95,6 +96,7 @@ public static class ReproduceCommand
                 catch (ArgumentException e) { throw new ParadoxException($"--only: '{pattern}' is not a regular expression ({e.Message})"); }
             }
             var mainDir = result.GetValue(o.MainDir) ?? Path.Combine("runs", $"reproduce-{profile.Name}");
+            OutputCheck.Directory(mainDir, "--main_dir");
             var dataDir = result.GetValue(o.DataDir);
             var device = result.GetResult(Cli.Device) is { Implicit: false } ? result.GetValue(Cli.Device)! : "auto";
             var threads = result.GetValue(Cli.Threads);
@@ -110,7 +112,7 @@ public static class ReproduceCommand
                 if (threads is { } n) changes.AddRange(["--threads", n.ToString(CultureInfo.InvariantCulture)]);
                 var tokens = FlagTokens.Merge(run.Tokens, changes, $"{grid.Path}: run {run.Label}");
                 TrainConfig config;
-                try { config = profile.Apply(ParseCert(tokens)); }
+                try { config = profile.Apply(ParseCert(tokens, $"{grid.Path}: run {run.Label}")); }
                 catch (ParadoxException e)
                 {
                     runs.Add(new ResolvedRun(run, null, $"the settings do not resolve: {e.Message}", null));
@@ -135,20 +137,12 @@ public static class ReproduceCommand
             catch (ParadoxException) { throw new ParadoxException($"--datasets: unknown dataset '{name}' (expected mnist, fashion-mnist, svhn, cifar10 or all)"); }
         }
 
-        /// <summary>The configuration `paradox cert` resolves <paramref name="tokens"/> to: the same options, the same checks.</summary>
-        static TrainConfig ParseCert(string[] tokens)
+        /// <summary>The configuration `paradox cert` resolves <paramref name="tokens"/> to: the same option table, the same checks.</summary>
+        static TrainConfig ParseCert(string[] tokens, string source)
         {
-            var options = new TrainOptions();
-            var cert = new Command("cert");
-            options.AddTo(cert);
-            var root = new RootCommand();
-            root.Options.Add(Cli.Seed);
-            root.Options.Add(Cli.Threads);
-            root.Options.Add(Cli.Device);
-            root.Subcommands.Add(cert);
-            var result = root.Parse(["cert", .. tokens]);
-            if (result.Errors.Count > 0) throw new ParadoxException(result.Errors[0].Message);
-            return options.Read(result, certCompat: true);
+            var (config, notices) = TrainSettings.Resolve(FlagTokens.Groups(tokens, source), certCompat: true);
+            foreach (var notice in notices) Console.Error.WriteLine(notice);
+            return config;
         }
 
         string RunDir(ResolvedRun r) => Path.Combine(MainDir, r.RunLabel(Profile.Name));

@@ -39,7 +39,6 @@ public static class SensitivityCommand
             using var generator = Cli.Generator(result);
             var (eps, relaxations) = loss.Validate(result, generator);
             var jsonPath = result.GetValue(json);
-            OutputPath.Check(jsonPath, "--json");
 
             using var subject = loss.Load(result, device, eps, relaxations);
             var losses = subject.Losses(includeNatural: true);
@@ -61,7 +60,7 @@ public static class SensitivityCommand
             {
                 foreach (var d in drawn) d.Dispose();
             }
-        });
+        }, json);
         return command;
     }
 }

@@ -1,152 +1,78 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Paradox.Attacks;
 using Paradox.Certification;
-using Paradox.Data;
 using Paradox.Networks;
-using Paradox.Relaxations;
 using Paradox.Reporting;
 using Paradox.Training;
 using Spectre.Console;
-using TorchSharp;
 
 namespace Paradox.Cli.Commands;
 
-/// <summary>Runs `paradox train` / `paradox cert`: a new or resumed run, or `--mode eval` of a saved model.</summary>
+/// <summary>Runs `paradox train` / `paradox cert` through <see cref="TrainingRun"/>: progress, tables and exit codes only.</summary>
 public static class TrainRunner
 {
-    public static int Start(TrainConfig config) => Run(config, resumeDir: null);
+    public static int Start(TrainConfig config)
+    {
+        TrainingRun.Preflight(config);
+        var device = TorchRuntime.Configure(config.Threads, config.Device, config.Seed);
+        if (config.Mode == TrainMode.Eval)
+        {
+            var file = TrainingRun.Evaluate(config, device, new ConsoleObserver(config.Label));
+            Console.WriteLine($"results written to {file}");
+            return 0;
+        }
+        using var ctrlC = new CtrlC();
+        return Report(TrainingRun.Start(config, device, new ConsoleObserver(config.Label), ctrlC.Token));
+    }
 
     /// <summary>Continues the run in <paramref name="runDir"/> from its latest checkpoint; threads and device may change.</summary>
     public static int Resume(string runDir, int? threads, string device)
     {
-        var (_, stored) = RunDirectory.Open(runDir);
-        var config = stored with { Threads = threads ?? stored.Threads, Device = device };
-        config.Validate();
-        return Run(config, runDir);
+        var config = TrainingRun.ResumedConfig(runDir, threads, device);
+        TrainingRun.Preflight(config, runDir);
+        var torchDevice = TorchRuntime.Configure(config.Threads, config.Device, config.Seed);
+        using var ctrlC = new CtrlC();
+        return Report(TrainingRun.Resume(runDir, config, torchDevice, new ConsoleObserver(config.Label), ctrlC.Token));
     }
 
-    static int Run(TrainConfig config, string? resumeDir)
+    static int Report(TrainingRun.Outcome outcome)
     {
-        RunDirectory dir;
-        var device = TorchRuntime.Configure(config.Threads, config.Device, config.Seed);
-        if (config.Mode == TrainMode.Eval) return Evaluate(config, device);
-
-        var dataset = DatasetInfo.Parse(config.Dataset);
-        dir = resumeDir is null ? RunDirectory.Create(config.MainDir, config) : new RunDirectory(resumeDir);
-        var mainDir = Path.GetDirectoryName(dir.Path)!;
-        using var store = RunStore.Open(mainDir);
-        store.Begin(config.Label, dir.Path, config);
-        try
-        {
-            using var trainSet = DatasetCatalog.Load(dataset, train: true, config.DataDir);
-            using var trainer = new Trainer(config, trainSet, device);
-            if (resumeDir is not null && dir.LatestCheckpoint() is { } checkpoint)
-            {
-                trainer.LoadCheckpoint(checkpoint);
-                Console.WriteLine($"resuming {config.Label} from {Path.GetFileName(checkpoint)} (epoch {trainer.Position.Epoch}, batch {trainer.Position.Batch})");
-            }
-            dir.TruncateMetrics(trainer.Position.Epoch);
-            bool interrupted = TrainEpochs(trainer, dir, store, config);
-            if (interrupted)
-            {
-                trainer.SaveCheckpoint(dir.InterruptedCheckpoint);
-                store.MarkKilled(config.Label);
-                Console.Error.WriteLine($"interrupted: state saved to {dir.InterruptedCheckpoint}; continue with ./paradox train --resume {dir.Path}");
-                return 130;
-            }
-            trainer.SaveCheckpoint(dir.FinalCheckpoint);
-            var results = FinalEvaluation(trainer.Network, config);
-            dir.WriteResults(results);
-            store.Finish(config.Label, results.ToJsonString());
-            return 0;
-        }
-        catch (Exception e)
-        {
-            store.Fail(config.Label, e.Message);
-            throw;
-        }
+        if (!outcome.Interrupted) return 0;
+        Console.Error.WriteLine($"interrupted: state saved to {outcome.InterruptedCheckpoint}; continue with ./paradox train --resume {outcome.RunDir}");
+        return 130;
     }
 
-    /// <summary>Trains until the last epoch; true when stopped by Ctrl-C.</summary>
-    static bool TrainEpochs(Trainer trainer, RunDirectory dir, RunStore store, TrainConfig config)
+    /// <summary>A progress bar per epoch on a terminal, one line per epoch, a table per evaluated radius.</summary>
+    sealed class ConsoleObserver(string label) : ITrainingRunObserver
     {
-        bool stopRequested = false;
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stopRequested = true; };
-        Console.CancelKeyPress += onCancel;
-        try
+        public void Resumed(string checkpoint, TrainingPosition position) =>
+            Console.WriteLine($"resuming {label} from {Path.GetFileName(checkpoint)} (epoch {position.Epoch}, batch {position.Batch})");
+
+        public EpochMetrics? Epoch(int epoch, int epochs, TrainingPosition start, int batchesPerEpoch, Func<Action<StepReport>?, EpochMetrics?> train)
         {
-            while (trainer.Position.Epoch <= config.NEpochs)
-            {
-                int epoch = trainer.Position.Epoch;
-                EpochMetrics? metrics = null;
-                if (!ProgressBar.Enabled) metrics = trainer.RunEpoch(stop: () => stopRequested);
-                else AnsiConsole.Progress().AutoClear(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx =>
+            if (!ProgressBar.Enabled) return train(null);
+            EpochMetrics? metrics = null;
+            AnsiConsole.Progress().AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"epoch {epoch}/{epochs}", maxValue: batchesPerEpoch);
+                    task.Increment(start.Batch);
+                    metrics = train(step =>
                     {
-                        var task = ctx.AddTask($"epoch {epoch}/{config.NEpochs}", maxValue: trainer.BatchesPerEpoch);
-                        task.Increment(trainer.Position.Batch);
-                        metrics = trainer.RunEpoch(step =>
-                        {
-                            task.Description = Markup.Escape(
-                                $"epoch {epoch}/{config.NEpochs} eps {step.Schedule.Eps:0.####} kappa {step.Schedule.Kappa:0.###} beta {step.Schedule.Beta:0.###} " +
-                                $"lr {step.Schedule.Lr:0.#####} loss {step.Loss:0.####} acc {step.Accuracy:0.###} cert {step.CertifiedAccuracy:0.###}");
-                            task.Increment(1);
-                        }, () => stopRequested);
+                        task.Description = Markup.Escape($"epoch {epoch}/{epochs} {step.Schedule.Describe()} lr {step.Schedule.Lr:0.#####} " +
+                            $"loss {step.Loss:0.####} acc {step.Accuracy:0.###} cert {step.CertifiedAccuracy:0.###}");
+                        task.Increment(1);
                     });
-                if (metrics is null) return true;
-                dir.AppendMetrics(metrics);
-                if (epoch % Math.Max(1, config.SaveEvery) == 0 || epoch == config.NEpochs)
-                    trainer.SaveCheckpoint(dir.EpochCheckpoint(epoch));
-                store.Progress(config.Label, epoch);
-                Console.WriteLine($"epoch {epoch}/{config.NEpochs}: eps {metrics.Eps:0.####} kappa {metrics.Kappa:0.###} beta {metrics.Beta:0.###} " +
-                    $"lr {metrics.Lr:0.######} loss {metrics.Loss:0.####} train acc {metrics.TrainAccuracy:P2} train cert {metrics.TrainCertifiedAccuracy:P2} ({metrics.Seconds:0.0} s)");
-                if (stopRequested) return true;
-            }
-            return false;
+                });
+            return metrics;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
 
-    /// <summary>Standard, PGD and certified accuracy on the test set for every eps_test (eps_train if none).</summary>
-    static JsonArray FinalEvaluation(Network network, TrainConfig config)
-    {
-        var epsList = config.EpsTest.Length > 0 ? config.EpsTest : config.EpsTrain is { } e ? [e] : [0.0];
-        var domains = config.VerifyDomains.Length > 0 ? config.VerifyDomains : config.TrainDomain is { } d ? [d] : ["box"];
-        using var test = DatasetCatalog.Load(network.Dataset, train: false, config.DataDir);
-        using var data = config.VerifyMaxTests is { } max ? test.Take(max) : test.Take(test.Count);
-        using var generator = new torch.Generator((ulong)config.Seed, network.Device);
-        network.SetRequiresGrad(false);
-        var relaxations = domains.Select(name => RelaxationCatalog.Create(name, config.RelaxationFlags(), generator, "--verify_domains")).ToList();
-        var certifiers = Evaluator.Certifiers(network, relaxations, Specification.Parse(config.C));
-        var results = new JsonArray();
-        foreach (var eps in epsList)
-        {
-            var before = Evaluator.TimeoutCounts(relaxations);
-            var r = ProgressBar.Run($"verify eps={eps}", data.Count, advance =>
-                Evaluator.Run(network, data, eps, new PgdOptions(config.PgdSteps, config.PgdStepSize), config.BatchSize, certifiers, generator, advance));
-            Evaluator.RecordTimeouts(r, relaxations, before);
-            foreach (var rel in relaxations.Where(x => x.IsEstimate)) r.Estimates.Add(rel.Name);
-            Tables.Print(r, network);
-            results.Add(ResultJson.ToJson(r));
-        }
-        return results;
-    }
+        public void EpochDone(EpochMetrics m, int epochs) =>
+            Console.WriteLine($"epoch {m.Epoch}/{epochs}: {m.Schedule.Describe()} lr {m.Schedule.Lr:0.######} loss {m.Loss:0.####} " +
+                $"train acc {m.TrainAccuracy:P2} train cert {m.TrainCertifiedAccuracy:P2} ({m.Seconds:0.0} s)");
 
-    /// <summary>`--mode eval`: evaluates `--load_model` and writes results.json into the run directory.</summary>
-    static int Evaluate(TrainConfig config, TorchSharp.torch.Device device)
-    {
-        var path = config.LoadModel ?? throw new ParadoxException("--mode eval needs --load_model");
-        using var network = ModelFile.Load(path, new ModelFile.Hints(config.Net, DatasetInfo.Parse(config.Dataset), !config.Unnormalized), device);
-        var results = FinalEvaluation(network, config);
-        var dir = new RunDirectory(Path.Combine(config.MainDir, config.Label));
-        Directory.CreateDirectory(dir.Path);
-        dir.WriteResults(results);
-        Console.WriteLine($"results written to {dir.ResultsFile}");
-        return 0;
+        public EvaluationResult Evaluate(double eps, int images, Func<Action<int>?, EvaluationResult> evaluate) =>
+            ProgressBar.Run($"verify eps={eps}", images, advance => evaluate(advance));
+
+        public void Evaluated(EvaluationResult result, Network network) => Tables.Print(result, network);
     }
 }

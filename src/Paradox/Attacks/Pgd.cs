@@ -5,17 +5,6 @@ using static TorchSharp.torch;
 
 namespace Paradox.Attacks;
 
-/// <summary>PGD settings (`--pgd_steps`, `--pgd_step_size`, `--pgd_restarts`); the paper's default is 100 steps of 0.01.</summary>
-public sealed record PgdOptions(int Steps = 100, double StepSize = 0.01, int Restarts = 1)
-{
-    public void Validate()
-    {
-        if (Steps < 0) throw new ParadoxException($"--pgd_steps: must be >= 0 (got {Steps})");
-        if (!(StepSize >= 0)) throw new ParadoxException($"--pgd_step_size: must be >= 0 (got {StepSize})");
-        if (Restarts < 1) throw new ParadoxException($"--pgd_restarts: must be >= 1 (got {Restarts})");
-    }
-}
-
 /// <summary>
 /// L-infinity PGD: uniform random start in [-eps, eps], signed-gradient ascent steps on the cross-entropy,
 /// projection onto the eps-ball intersected with [0,1]. A sample counts as broken as soon as ANY iterate
@@ -66,5 +55,29 @@ public static class Pgd
             }
         }
         return new Result(best, broken);
+    }
+
+    /// <summary>
+    /// The training form of PGD (Madry et al.; the original's `attack_pgd` in provable_training/utils.py):
+    /// a uniform start in [-eps, eps] (not projected before the first gradient, as there), <paramref name="steps"/>
+    /// signed-gradient steps on the mean cross-entropy, each projected onto the eps-ball intersected with [0,1],
+    /// and the LAST iterate for every sample, broken or not. No restarts, no early stop. Detached.
+    /// </summary>
+    public static Tensor TrainingPoints(Network network, Tensor x, Tensor y, double eps, int steps, double stepSize, Generator? generator = null)
+    {
+        if (steps < 0) throw new ParadoxException($"--pgd_steps: must be >= 0 (got {steps})");
+        using var region = InputRegion.Ball(x, eps);
+        using var scope = NewDisposeScope();
+        var xa = (x + (rand(x.shape, generator: generator, device: x.device) * 2 - 1) * eps).detach();
+        using var gradients = enable_grad();
+        for (int step = 0; step < steps; step++)
+        {
+            xa.requires_grad_(true);
+            var loss = nn.functional.cross_entropy(network.Forward(xa), y);
+            var grad = autograd.grad([loss], [xa])[0];
+            using (no_grad())
+                xa = region.Project(xa.detach() + stepSize * grad.sign()).detach();
+        }
+        return xa.MoveToOuterDisposeScope();
     }
 }

@@ -39,12 +39,12 @@ public static class Evaluator
     public delegate Tensor BatchCertifier(Tensor x, Tensor y, double eps);
 
     /// <summary>The timeout counters of the MILP domains among <paramref name="relaxations"/>, to pass to <see cref="RecordTimeouts"/> after a run.</summary>
-    public static Dictionary<string, int> TimeoutCounts(IEnumerable<Relaxations.Relaxation> relaxations) =>
+    static Dictionary<string, int> TimeoutCounts(IEnumerable<Relaxations.Relaxation> relaxations) =>
         relaxations.Where(r => r.Engine is Verification.MilpEngine)
             .ToDictionary(r => r.Name, r => ((Verification.MilpEngine)r.Engine).TimeoutCount);
 
     /// <summary>Stores how many images each MILP domain left undecided since <paramref name="before"/>.</summary>
-    public static void RecordTimeouts(EvaluationResult result, IEnumerable<Relaxations.Relaxation> relaxations, Dictionary<string, int> before)
+    static void RecordTimeouts(EvaluationResult result, IEnumerable<Relaxations.Relaxation> relaxations, Dictionary<string, int> before)
     {
         foreach (var r in relaxations)
             if (r.Engine is Verification.MilpEngine milp)
@@ -64,6 +64,22 @@ public static class Evaluator
             return r.Certify(network, region, y, spec);
         }))).ToList();
 
+    /// <summary>
+    /// Natural, PGD and certified accuracy with each relaxation; the result carries which domains are estimates
+    /// (Cauchy) and, for complete (MILP) domains, the images left undecided and the time limit per image.
+    /// </summary>
+    public static EvaluationResult Run(Network network, LabeledImages data, double eps, PgdOptions? pgd, int batchSize,
+        IReadOnlyList<Relaxations.Relaxation> relaxations, Relaxations.SpecKind spec = Relaxations.SpecKind.Diffs,
+        Generator? generator = null, Action<int>? advance = null)
+    {
+        var before = TimeoutCounts(relaxations);
+        var result = Run(network, data, eps, pgd, batchSize, Certifiers(network, relaxations, spec), generator, advance);
+        RecordTimeouts(result, relaxations, before);
+        foreach (var r in relaxations.Where(r => r.IsEstimate)) result.Estimates.Add(r.Name);
+        return result;
+    }
+
+    /// <summary>The same with any per-batch certifiers (functions returning the mask of certified samples).</summary>
     public static EvaluationResult Run(Network network, LabeledImages data, double eps, PgdOptions? pgd, int batchSize,
         IReadOnlyList<(string Name, BatchCertifier Certify)>? certifiers = null, Generator? generator = null,
         Action<int>? advance = null)

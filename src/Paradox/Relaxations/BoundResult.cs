@@ -28,9 +28,3 @@ public sealed record FinalSpec(Tensor Weight, Tensor Bias, bool NeedUpper)
     /// <summary>`|W'| r` for a batch r [B, n] (no bias).</summary>
     public Tensor ApplyAbs(Tensor r) => Weight.abs().bmm(r.unsqueeze(2)).squeeze(2);
 }
-
-/// <summary>A propagation engine: bounds the final specification over an input region.</summary>
-public interface IBoundEngine
-{
-    BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers);
-}

@@ -1,12 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Paradox.Training;
-
-/// <summary>Training modes of the paper's `cert.py`.</summary>
-public enum TrainMode { TrainProvable, TrainNatural, TrainPgd, Eval }
 
 /// <summary>
 /// Every resolved setting of a run: the flags of the paper's `cert.py` (same names and meanings) plus the
@@ -34,6 +32,10 @@ public sealed record TrainConfig
     public double? LooseboxWiden { get; init; }
     public double? LooseboxRound { get; init; }
     public double DcsPerOne { get; init; } = 1;
+    /// <summary>milp: seconds per image of the final evaluation (null: the engine's default).</summary>
+    public double? MilpTimeLimit { get; init; }
+    /// <summary>milp: the largest network (ReLU neurons) it accepts (null: the engine's default).</summary>
+    public long? MilpMaxRelus { get; init; }
 
     // data and model
     public int BatchSize { get; init; } = 100;
@@ -71,7 +73,8 @@ public sealed record TrainConfig
     public bool IbpScheduling { get; init; }
     public bool Tenhalf { get; init; }
     /// <summary>Native: without milestones, the period (epochs) of the x0.5 LR steps after the ramp; null = 20 (10 with Tenhalf).
-    /// Scaled profiles of the reproduction grid set it so a shortened run keeps the paper's LR schedule in proportion.</summary>
+    /// Scaled profiles of the reproduction grid set it so a shortened run keeps the paper's LR schedule in proportion.
+    /// Not written when null: configs hashed by <see cref="LegacyHash"/> predate it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? LrStepEpochs { get; init; }
 
@@ -104,10 +107,47 @@ public sealed record TrainConfig
         catch (JsonException e) { throw new ParadoxException($"{source}: not a valid run configuration ({e.Message})", e); }
     }
 
-    /// <summary>SHA-256 of the settings that change the trained weights (not the label, paths or thread count).</summary>
+    /// <summary>Settings that do not change the trained weights: where and how fast a run goes, and what it is called.</summary>
+    static readonly string[] NotIdentity = ["label", "main_dir", "data_dir", "threads", "save_every", "device"];
+
+    /// <summary>Settings added after the first hash (<see cref="LegacyHash"/>): absent from configs hashed before them.</summary>
+    static readonly string[] AddedAfterLegacyHash = ["milp_time_limit", "milp_max_relus"];
+
+    static readonly JsonObject DefaultJson = JsonSerializer.SerializeToNode(new TrainConfig(), Json)!.AsObject();
+
+    /// <summary>
+    /// The identity of the settings that change the trained weights (not the label, paths, device or thread count):
+    /// the first 16 hex digits of SHA-256 of the canonical JSON, i.e. the settings that differ from their defaults,
+    /// keys sorted, compact. A new setting therefore leaves the hash of every existing configuration unchanged.
+    /// </summary>
     public string Hash()
     {
-        var identity = this with { Label = "", MainDir = "", DataDir = null, Threads = null, SaveEvery = 0, Device = "" };
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToJson())))[..16];
+        var node = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        var canonical = new JsonObject();
+        foreach (var (key, value) in node.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            if (!NotIdentity.Contains(key) && !JsonNode.DeepEquals(value, DefaultJson[key]))
+                canonical[key] = value?.DeepClone();
+        return Sha256(canonical.ToJsonString());
     }
+
+    /// <summary>
+    /// The hash of checkpoints written before <see cref="Hash"/> was canonical (the whole indented JSON with the
+    /// identity fields blanked), so those runs still resume; null when this config has a setting that did not exist then.
+    /// </summary>
+    public string? LegacyHash()
+    {
+        var identity = this with { Label = "", MainDir = "", DataDir = null, Threads = null, SaveEvery = 0, Device = "" };
+        var node = JsonSerializer.SerializeToNode(identity, Json)!.AsObject();
+        foreach (var key in AddedAfterLegacyHash)
+        {
+            if (!JsonNode.DeepEquals(node[key], DefaultJson[key])) return null;
+            node.Remove(key);
+        }
+        return Sha256(node.ToJsonString(Json));
+    }
+
+    /// <summary>True when <paramref name="hash"/> (from a checkpoint or a stored run) identifies this configuration.</summary>
+    public bool HasHash(string? hash) => hash is not null && (hash == Hash() || hash == LegacyHash());
+
+    static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 }

@@ -13,7 +13,7 @@ public static class TrainConfigValidation
     /// <summary>The relaxation variant flags of the run; `dcs_per_one` only matters with `loosebox_round`.</summary>
     public static RelaxationFlags RelaxationFlags(this TrainConfig c) =>
         new(c.CrownVariant, c.SoftSlopeGamma, c.ZonoKappa, c.LooseboxWiden, c.LooseboxRound,
-            c.LooseboxRound is null ? null : c.DcsPerOne);
+            c.LooseboxRound is null ? null : c.DcsPerOne, c.MilpTimeLimit, c.MilpMaxRelus);
 
     public static void Validate(this TrainConfig c)
     {

@@ -1,5 +1,6 @@
 using Paradox.Cli;
 using Spectre.Console;
+using TorchSharp;
 
 namespace Paradox.Tests.Cli;
 
@@ -14,15 +15,21 @@ static class CliRunner
         var original = Console.Error;
         using var error = new StringWriter();
         Console.SetError(error);
+        int threads = torch.get_num_threads();
+        int code;
         try
         {
-            int code = App.BuildRoot().Parse(args).Invoke();
-            return (code, error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            code = App.BuildRoot().Parse(args).Invoke();
         }
         finally
         {
             Console.SetError(original);
         }
+        // The thread count is process-wide and other tests run in parallel (bit-identity depends on it): an in-process
+        // command must never change it. A test that needs --threads runs the CLI as a separate process.
+        Xunit.Assert.True(threads == torch.get_num_threads(),
+            $"the command changed the test process's thread count ({threads} -> {torch.get_num_threads()}): {string.Join(' ', args)}");
+        return (code, error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>

@@ -17,11 +17,11 @@ public class ReproduceCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    /// <summary>`reproduce [report] ARGS` with the repository's grid, the scratch main directory and 1 thread unless ARGS say otherwise.</summary>
+    /// <summary>`reproduce [report] ARGS` with the repository's grid and the scratch main directory (in-process: the test process's threads).</summary>
     (int Code, string Output, string[] Errors) Reproduce(params string[] args)
     {
         var verb = args.FirstOrDefault() == "report" ? new[] { "reproduce", "report" } : ["reproduce"];
-        var options = FlagTokens.Merge(["--grid", GridFileTests.GridPath, "--main_dir", MainDir, "--threads", "1"], args.Skip(verb.Length - 1), "test");
+        var options = FlagTokens.Merge(["--grid", GridFileTests.GridPath, "--main_dir", MainDir], args.Skip(verb.Length - 1), "test");
         return CliRunner.RunCapturingOutput([.. verb, .. options]);
     }
 
