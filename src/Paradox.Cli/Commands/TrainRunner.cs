@@ -46,7 +46,7 @@ public static class TrainRunner
                 trainer.LoadCheckpoint(checkpoint);
                 Console.WriteLine($"resuming {config.Label} from {Path.GetFileName(checkpoint)} (epoch {trainer.Position.Epoch}, batch {trainer.Position.Batch})");
             }
-            dir.TruncateMetrics(trainer.Position.Epoch);
+            dir.TruncateMetrics(trainer.Position.Epoch, config);
             bool interrupted = TrainEpochs(trainer, dir, store, config);
             if (interrupted)
             {
@@ -90,7 +90,7 @@ public static class TrainRunner
                         metrics = trainer.RunEpoch(step =>
                         {
                             task.Description = Markup.Escape(
-                                $"epoch {epoch}/{config.NEpochs} eps {step.Schedule.Eps:0.####} kappa {step.Schedule.Kappa:0.###} beta {step.Schedule.Beta:0.###} " +
+                                $"epoch {epoch}/{config.NEpochs} {step.Schedule.Describe()} " +
                                 $"lr {step.Schedule.Lr:0.#####} loss {step.Loss:0.####} acc {step.Accuracy:0.###} cert {step.CertifiedAccuracy:0.###}");
                             task.Increment(1);
                         }, () => stopRequested);
@@ -100,8 +100,8 @@ public static class TrainRunner
                 if (epoch % Math.Max(1, config.SaveEvery) == 0 || epoch == config.NEpochs)
                     trainer.SaveCheckpoint(dir.EpochCheckpoint(epoch));
                 store.Progress(config.Label, epoch);
-                Console.WriteLine($"epoch {epoch}/{config.NEpochs}: eps {metrics.Eps:0.####} kappa {metrics.Kappa:0.###} beta {metrics.Beta:0.###} " +
-                    $"lr {metrics.Lr:0.######} loss {metrics.Loss:0.####} train acc {metrics.TrainAccuracy:P2} train cert {metrics.TrainCertifiedAccuracy:P2} ({metrics.Seconds:0.0} s)");
+                Console.WriteLine($"epoch {epoch}/{config.NEpochs}: {metrics.Schedule.Describe()} " +
+                    $"lr {metrics.Schedule.Lr:0.######} loss {metrics.Loss:0.####} train acc {metrics.TrainAccuracy:P2} train cert {metrics.TrainCertifiedAccuracy:P2} ({metrics.Seconds:0.0} s)");
                 if (stopRequested) return true;
             }
             return false;

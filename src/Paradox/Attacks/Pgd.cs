@@ -66,4 +66,28 @@ public static class Pgd
         }
         return new Result(best, broken);
     }
+
+    /// <summary>
+    /// The training form of PGD (Madry et al.; the original's `attack_pgd` in provable_training/utils.py):
+    /// a uniform start in [-eps, eps] (not projected before the first gradient, as there), <paramref name="steps"/>
+    /// signed-gradient steps on the mean cross-entropy, each projected onto the eps-ball intersected with [0,1],
+    /// and the LAST iterate for every sample, broken or not. No restarts, no early stop. Detached.
+    /// </summary>
+    public static Tensor TrainingPoints(Network network, Tensor x, Tensor y, double eps, int steps, double stepSize, Generator? generator = null)
+    {
+        if (steps < 0) throw new ParadoxException($"--pgd_steps: must be >= 0 (got {steps})");
+        using var region = InputRegion.Ball(x, eps);
+        using var scope = NewDisposeScope();
+        var xa = (x + (rand(x.shape, generator: generator, device: x.device) * 2 - 1) * eps).detach();
+        using var gradients = enable_grad();
+        for (int step = 0; step < steps; step++)
+        {
+            xa.requires_grad_(true);
+            var loss = nn.functional.cross_entropy(network.Forward(xa), y);
+            var grad = autograd.grad([loss], [xa])[0];
+            using (no_grad())
+                xa = region.Project(xa.detach() + stepSize * grad.sign()).detach();
+        }
+        return xa.MoveToOuterDisposeScope();
+    }
 }

@@ -100,10 +100,13 @@ public static class ReproductionReport
     {
         if (!File.Exists(metricsFile)) return 0;
         double total = 0;
+        // The columns between epoch and lr are the training method's schedule coefficients: find seconds by name.
+        int column = Array.IndexOf(File.ReadLines(metricsFile).FirstOrDefault()?.Split(',') ?? [], "seconds");
+        if (column < 0) return 0;
         foreach (var line in File.ReadLines(metricsFile).Skip(1))
         {
             var parts = line.Split(',');
-            if (parts.Length >= 9 && double.TryParse(parts[8], NumberStyles.Float, CultureInfo.InvariantCulture, out var s)) total += s;
+            if (parts.Length > column && double.TryParse(parts[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var s)) total += s;
         }
         return total;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Paradox.IO;
+using Paradox.Training.Methods;
 
 namespace Paradox.Training;
 
@@ -19,7 +20,11 @@ public sealed class RunDirectory(string path)
     public string InterruptedCheckpoint => System.IO.Path.Combine(Path, "interrupted.ckpt");
     public string EpochCheckpoint(int epoch) => System.IO.Path.Combine(Path, $"epoch-{epoch}.ckpt");
 
-    const string MetricsHeader = "epoch,eps,kappa,beta,lr,loss,train_accuracy,train_certified_accuracy,seconds";
+    /// <summary>metrics.csv's header: epoch, the method's schedule coefficients (eps,kappa,beta for provable training), lr, the epoch's averages.</summary>
+    public static string MetricsHeader(IEnumerable<string> coefficients) =>
+        string.Join(",", ["epoch", .. coefficients, "lr", "loss", "train_accuracy", "train_certified_accuracy", "seconds"]);
+
+    public static string MetricsHeader(TrainConfig config) => MetricsHeader(TrainingMethodCatalog.Coefficients(config).Select(c => c.Name));
 
     /// <summary>Creates the directory for a new run; an existing run is never overwritten.</summary>
     public static RunDirectory Create(string mainDir, TrainConfig config)
@@ -33,7 +38,7 @@ public sealed class RunDirectory(string path)
             throw new ParadoxException($"--main_dir: cannot create {dir.Path} ({e.Message})", e);
         }
         AtomicFile.WriteText(dir.ConfigFile, config.ToJson() + "\n");
-        AtomicFile.WriteText(dir.MetricsFile, MetricsHeader + "\n");
+        AtomicFile.WriteText(dir.MetricsFile, MetricsHeader(config) + "\n");
         return dir;
     }
 
@@ -66,16 +71,18 @@ public sealed class RunDirectory(string path)
 
     public void AppendMetrics(EpochMetrics m)
     {
-        var line = string.Join(",", new object[] { m.Epoch, m.Eps, m.Kappa, m.Beta, m.Lr, m.Loss, m.TrainAccuracy, m.TrainCertifiedAccuracy, Math.Round(m.Seconds, 3) }
-            .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
-        var existing = File.Exists(MetricsFile) ? File.ReadAllText(MetricsFile) : MetricsHeader + "\n";
+        object[] values = [m.Epoch, .. m.Schedule.Coefficients.Select(c => (object)c.Value), m.Schedule.Lr, m.Loss, m.TrainAccuracy, m.TrainCertifiedAccuracy,
+            Math.Round(m.Seconds, 3)];
+        var line = string.Join(",", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+        var header = MetricsHeader(m.Schedule.Coefficients.Select(c => c.Key));
+        var existing = File.Exists(MetricsFile) ? File.ReadAllText(MetricsFile) : header + "\n";
         AtomicFile.WriteText(MetricsFile, existing + line + "\n");
     }
 
     /// <summary>Drops metric rows of epochs at or after <paramref name="epoch"/> (they will be trained again on resume).</summary>
-    public void TruncateMetrics(int epoch)
+    public void TruncateMetrics(int epoch, TrainConfig config)
     {
-        if (!File.Exists(MetricsFile)) { AtomicFile.WriteText(MetricsFile, MetricsHeader + "\n"); return; }
+        if (!File.Exists(MetricsFile)) { AtomicFile.WriteText(MetricsFile, MetricsHeader(config) + "\n"); return; }
         var kept = File.ReadAllLines(MetricsFile).Where((line, i) => i == 0 || int.Parse(line.Split(',')[0], CultureInfo.InvariantCulture) < epoch);
         AtomicFile.WriteText(MetricsFile, string.Join("\n", kept) + "\n");
     }

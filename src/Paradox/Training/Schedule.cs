@@ -1,14 +1,14 @@
-namespace Paradox.Training;
+using Paradox.Training.Methods;
 
-/// <summary>The values of the schedule at one optimizer step.</summary>
-public readonly record struct ScheduleValues(double Eps, double Kappa, double Beta, double Lr);
+namespace Paradox.Training;
 
 /// <summary>
 /// The study's schedule, counted in optimizer steps: warm-up (`kappa = 1`, `eps = eps1`: natural training),
 /// a linear ramp of eps (eps1 -> eps_train), kappa (kappa1 -> kappa2) and beta (beta1 -> beta2), then constant.
 /// Learning rate: `lr_milestones` (x0.1 at each milestone epoch), `ibp_scheduling` (x0.1 at steps 15000 and
 /// 25000, with a 2000-step warm-up and a 10000-step ramp), or by default x0.5 every 20 epochs after the
-/// ramp (`tenhalf`: every 10; `lr_step_epochs`: every K).
+/// ramp (`tenhalf`: every 10; `lr_step_epochs`: every K). The ramped coefficients are the training method's
+/// (<see cref="TrainingMethodCatalog.Coefficients"/>): an open set of names, not a fixed record.
 /// </summary>
 public sealed class Schedule
 {
@@ -16,11 +16,15 @@ public sealed class Schedule
     public int StepsPerEpoch { get; }
     public long WarmupSteps { get; }
     public long RampSteps { get; }
+    public IReadOnlyList<ScheduleCoefficient> Coefficients { get; }
 
-    public Schedule(TrainConfig config, int stepsPerEpoch)
+    public Schedule(TrainConfig config, int stepsPerEpoch) : this(config, stepsPerEpoch, TrainingMethodCatalog.Coefficients(config)) { }
+
+    public Schedule(TrainConfig config, int stepsPerEpoch, IReadOnlyList<ScheduleCoefficient> coefficients)
     {
         if (stepsPerEpoch < 1) throw new ArgumentOutOfRangeException(nameof(stepsPerEpoch));
         this.config = config;
+        Coefficients = coefficients;
         StepsPerEpoch = stepsPerEpoch;
         WarmupSteps = config.IbpScheduling ? 2000 : (long)config.WarmupEpochs * stepsPerEpoch;
         RampSteps = config.IbpScheduling ? 10000 : (long)config.MixEpochs * stepsPerEpoch;
@@ -36,14 +40,10 @@ public sealed class Schedule
 
     public ScheduleValues At(long step)
     {
-        double epsTrain = config.EpsTrain ?? 0;
         bool warmup = step < WarmupSteps;
         double t = RampProgress(step);
-        double eps = config.Eps1 + (epsTrain - config.Eps1) * t;
-        double kappa = warmup ? 1 : config.Kappa1 + (config.Kappa2 - config.Kappa1) * t;
-        double beta = config.Beta1 + (config.Beta2 - config.Beta1) * t;
-        if (config.Mode == TrainMode.TrainNatural) kappa = 1;
-        return new ScheduleValues(eps, kappa, beta, LearningRate(step));
+        var values = Coefficients.Select(c => new KeyValuePair<string, double>(c.Name, c.At(warmup, t))).ToArray();
+        return new ScheduleValues(values, LearningRate(step), [.. Coefficients.Select(c => c.Format)]);
     }
 
     public double LearningRate(long step)

@@ -2,19 +2,11 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Paradox.Data;
 using Paradox.Networks;
-using Paradox.Relaxations;
+using Paradox.Training.Methods;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Paradox.Training;
-
-/// <summary>One row of metrics.csv: the schedule at the epoch's last step and the epoch's averages.</summary>
-public sealed record EpochMetrics(int Epoch, double Eps, double Kappa, double Beta, double Lr, double Loss,
-    double TrainAccuracy, double TrainCertifiedAccuracy, double Seconds);
-
-/// <summary>What a progress display sees after each optimizer step (averages over the epoch so far).</summary>
-public sealed record StepReport(int Epoch, int Batch, int BatchesPerEpoch, ScheduleValues Schedule, double Loss,
-    double Accuracy, double CertifiedAccuracy);
 
 /// <summary>
 /// Trains a network with the study's procedure. Everything random (initialisation, data order, augmentation, PGD starts,
@@ -31,7 +23,7 @@ public sealed class Trainer : IDisposable
     readonly Schedule schedule;
     readonly TorchSharp.Modules.OptimizerHelper optimizer;
     readonly Generator generator;
-    readonly TrainingLoss loss;
+    readonly BatchPieces step;
     readonly Device device;
 
     /// <summary>Where training stands: the next batch to run.</summary>
@@ -52,7 +44,7 @@ public sealed class Trainer : IDisposable
         var head = config.NTrain is { } n ? trainSet.Take(n) : trainSet;
         data = config.Percent < 100 ? Subset.Stratified(head, config.Percent / 100.0, config.Seed) : head;
         loader = new BatchLoader(data, config.BatchSize, shuffle: true, seed: config.Seed);
-        schedule = new Schedule(config, loader.BatchesPerEpoch);
+        schedule = new Schedule(config, loader.BatchesPerEpoch, TrainingMethodCatalog.Coefficients(config));
         var parameters = Network.Parameters();
         optimizer = config.Opt.ToLowerInvariant() switch
         {
@@ -60,13 +52,13 @@ public sealed class Trainer : IDisposable
             "sgd" => optim.SGD(parameters, config.Lr, momentum: 0.9),
             _ => throw new ParadoxException($"--opt: unknown optimizer '{config.Opt}' (expected adam or sgd)"),
         };
-        var relaxation = config.Mode == TrainMode.TrainProvable
-            ? RelaxationCatalog.CreateTrainable(config.TrainDomain ?? throw new ParadoxException("--train_domain is required for --mode train-provable"),
-                config.RelaxationFlags(), generator, "--train_domain")
-            : null;
-        loss = new TrainingLoss(config, relaxation, generator);
+        Method = TrainingMethodCatalog.Create(config, generator);
+        step = new BatchPieces(Method, config.BatchPieces);
         if (config.Skip >= 0) Position = new TrainingPosition(config.Skip + 1, 0, (long)(config.Skip + 1) * loader.BatchesPerEpoch, EpochTotals.Zero);
     }
+
+    /// <summary>The training method of the run's `--mode` (<see cref="TrainingMethodCatalog"/>).</summary>
+    public ITrainingMethod Method { get; }
 
     public int BatchesPerEpoch => loader.BatchesPerEpoch;
     public Schedule Schedule => schedule;
@@ -101,32 +93,14 @@ public sealed class Trainer : IDisposable
         }
         var done = Position.Totals;
         Position = new TrainingPosition(epoch + 1, 0, step, EpochTotals.Zero);
-        return new EpochMetrics(epoch, values.Eps, values.Kappa, values.Beta, values.Lr, done.MeanLoss, done.Accuracy, done.CertifiedAccuracy, done.Seconds);
+        return new EpochMetrics(epoch, values, done.MeanLoss, done.Accuracy, done.CertifiedAccuracy, done.Seconds);
     }
 
     /// <summary>One optimizer step; the batch is split into `batch_pieces` whose gradients are accumulated.</summary>
     EpochTotals TrainStep(Tensor x, Tensor y, ScheduleValues values)
     {
         optimizer.zero_grad();
-        long n = x.shape[0];
-        int pieces = (int)Math.Min(Config.BatchPieces, n);
-        long pieceSize = (n + pieces - 1) / pieces;
-        var totals = EpochTotals.Zero;
-        for (long start = 0; start < n; start += pieceSize)
-        {
-            long count = Math.Min(pieceSize, n - start);
-            var parts = loss.Compute(Network, x.narrow(0, start, count), y.narrow(0, start, count), values);
-            var pieceLoss = parts.Total * ((double)count / n);
-            if (start == 0 && loss.Regularizer(Network) is { } reg) pieceLoss = pieceLoss + reg;
-            pieceLoss.backward();
-            using (no_grad())
-            {
-                var yp = y.narrow(0, start, count);
-                long correct = parts.NaturalLogits.argmax(1).eq(yp).sum().item<long>();
-                long certified = parts.WorstCaseLogits is null ? 0 : TrainingLoss.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
-                totals += new EpochTotals(parts.Total.item<float>() * count, correct, certified, count, 0);
-            }
-        }
+        var totals = step.Backward(Network, x, y, values, () => WeightRegularizer.Of(Config, Network));
         optimizer.step();
         return totals;
     }
@@ -181,31 +155,4 @@ public sealed class Trainer : IDisposable
         Network.Dispose();
         generator.Dispose();
     }
-}
-
-/// <summary>Running sums over an epoch.</summary>
-public readonly record struct EpochTotals(double LossSum, long Correct, long Certified, long Seen, double Seconds)
-{
-    public static readonly EpochTotals Zero = new(0, 0, 0, 0, 0);
-    public static EpochTotals operator +(EpochTotals a, EpochTotals b) =>
-        new(a.LossSum + b.LossSum, a.Correct + b.Correct, a.Certified + b.Certified, a.Seen + b.Seen, a.Seconds + b.Seconds);
-    public double MeanLoss => Seen == 0 ? 0 : LossSum / Seen;
-    public double Accuracy => Seen == 0 ? 0 : (double)Correct / Seen;
-    public double CertifiedAccuracy => Seen == 0 ? 0 : (double)Certified / Seen;
-}
-
-/// <summary>The next batch to train: epoch (1-based), batch index within it, global optimizer step, and the epoch's sums so far.</summary>
-public sealed record TrainingPosition(int Epoch, int Batch, long Step, EpochTotals Totals)
-{
-    public static readonly TrainingPosition Start = new(1, 0, 0, EpochTotals.Zero);
-
-    public JsonObject ToJson() => new()
-    {
-        ["epoch"] = Epoch, ["batch"] = Batch, ["step"] = Step,
-        ["loss_sum"] = Totals.LossSum, ["correct"] = Totals.Correct, ["certified"] = Totals.Certified,
-        ["seen"] = Totals.Seen, ["seconds"] = Totals.Seconds,
-    };
-
-    public static TrainingPosition FromJson(JsonObject j) => new((int)j["epoch"]!, (int)j["batch"]!, (long)j["step"]!,
-        new EpochTotals((double)j["loss_sum"]!, (long)j["correct"]!, (long)j["certified"]!, (long)j["seen"]!, (double)j["seconds"]!));
 }

@@ -2,6 +2,7 @@ using Paradox.Data;
 using Paradox.Networks;
 using Paradox.Relaxations;
 using Paradox.Training;
+using Paradox.Training.Methods;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -29,18 +30,18 @@ public sealed class TrainerTests
         var config = Tiny("crown-ibp");
         using var network = Architectures.Build("fc2", DatasetInfo.FashionMnist, generator: new Generator(1));
         var relaxation = RelaxationCatalog.Create("crown-ibp");
-        var loss = new TrainingLoss(config, relaxation, new Generator(0));
+        var loss = new ProvableTraining(config, relaxation);
         var (x, y) = Batch();
         var values = new ScheduleValues(Eps: 0.05, Kappa: 0.3, Beta: 1, Lr: 1e-3);
 
-        var parts = loss.Compute(network, x, y, values);
+        var parts = loss.Loss(network, x, y, values);
         using var region = InputRegion.Ball(x, 0.05);
         double natural = nn.functional.cross_entropy(network.Forward(x), y).item<float>();
         double certified = relaxation.CertifiedLoss(network, region, y, SpecKind.Diffs).item<float>();
         Assert.Equal(0.3 * natural + 0.7 * certified, parts.Total.item<float>(), 5);
 
         double l1 = network.Layers.OfType<AffineLayer>().Sum(a => a.Weight.abs().sum().item<float>());
-        Assert.Equal(1e-4 * l1, loss.Regularizer(network)!.item<float>(), 5);
+        Assert.Equal(1e-4 * l1, WeightRegularizer.Of(config, network)!.item<float>(), 5);
         Assert.True(certified > natural, "the certified loss bounds the natural loss from above");
     }
 
@@ -49,12 +50,12 @@ public sealed class TrainerTests
     {
         using var scope = NewDisposeScope();
         using var network = Architectures.Build("fc2", DatasetInfo.FashionMnist, generator: new Generator(1));
-        var loss = new TrainingLoss(Tiny("crown-ibp"), RelaxationCatalog.Create("crown-ibp"), new Generator(0));
+        var loss = new ProvableTraining(Tiny("crown-ibp"), RelaxationCatalog.Create("crown-ibp"));
         var (x, y) = Batch();
         using var region = InputRegion.Ball(x, 0.05);
         var box = RelaxationCatalog.Create("box").WorstCaseLogits(network, region, y, SpecKind.Diffs);
         var crown = RelaxationCatalog.Create("crown-ibp").WorstCaseLogits(network, region, y, SpecKind.Diffs);
-        Tensor Worst(double beta) => loss.Compute(network, x, y, new ScheduleValues(0.05, 0, beta, 1e-3)).WorstCaseLogits!;
+        Tensor Worst(double beta) => loss.Loss(network, x, y, new ScheduleValues(0.05, 0, beta, 1e-3)).WorstCaseLogits!;
         Assert.True(allclose(Worst(0), box, 1e-6, 1e-6));
         Assert.True(allclose(Worst(1), crown, 1e-6, 1e-6));
         Assert.True(allclose(Worst(0.25), 0.75 * box + 0.25 * crown, 1e-5, 1e-5));
@@ -69,9 +70,9 @@ public sealed class TrainerTests
         using var scope = NewDisposeScope();
         using var network = Architectures.Build("fc2", DatasetInfo.FashionMnist, generator: new Generator(2));
         network.SetRequiresGrad(true);
-        var loss = new TrainingLoss(Tiny(domain), RelaxationCatalog.Create(domain, generator: new Generator(5)), new Generator(5));
+        var loss = new ProvableTraining(Tiny(domain), RelaxationCatalog.Create(domain, generator: new Generator(5)));
         var (x, y) = Batch();
-        var total = loss.Compute(network, x, y, new ScheduleValues(0.02, 0, 1, 1e-3)).Total;
+        var total = loss.Loss(network, x, y, new ScheduleValues(0.02, 0, 1, 1e-3)).Total;
         total.backward();
         foreach (var (key, p) in network.NamedParameters())
         {
