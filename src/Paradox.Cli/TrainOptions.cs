@@ -68,6 +68,20 @@ public sealed class TrainOptions
     public readonly Option<int> PgdSteps = Cli.Option("pgd_steps", "PGD steps (train-pgd and evaluation)", Defaults.PgdSteps);
     public readonly Option<double> PgdStepSize = Cli.Option("pgd_step_size", "PGD step size", Defaults.PgdStepSize);
 
+    // training method of train-provable (issue 14; each default is the method's own, shown in its help)
+    public readonly Option<string?> Method = Cli.Option<string?>("method", $"Objective of --mode train-provable on the --train_domain relaxation: {Training.Methods.ProvableMethodCatalog.Names} (default: standard, the study's loss)");
+    public readonly Option<double?> SabrLambda = Cli.Option<double?>("sabr_lambda", "sabr: radius of the propagated box as a fraction of eps, in (0, 1] (default: 0.4)");
+    public readonly Option<double?> MtlAlpha = Cli.Option<double?>("mtl_alpha", "mtl-ibp, cc-ibp, exp-ibp: weight alpha of the certified part, in [0, 1] (default: 0.5)");
+    public readonly Option<int?> MethodPgdSteps = Cli.Option<int?>("method_pgd_steps", "sabr and the MTL family: PGD steps of the training attack (default: 8)");
+    public readonly Option<double?> MethodPgdStep = Cli.Option<double?>("method_pgd_step", "sabr and the MTL family: PGD step as a fraction of eps (default: 0.25)");
+    public readonly Option<double?> GlsSigma = Cli.Option<double?>("gls_sigma", "rgs, pgpe: standard deviation of the Gaussian weight noise (pgpe: its initial value; default: 0.01)");
+    public readonly Option<int?> GlsSamples = Cli.Option<int?>("gls_samples", "rgs: perturbed gradients averaged per step, each a full step's cost (default: 4)");
+    public readonly Option<int?> PgpePopulation = Cli.Option<int?>("pgpe_population", "pgpe: antithetic pairs per step, 2 loss evaluations each (default: 8)");
+    public readonly Option<double?> PgpeLr = Cli.Option<double?>("pgpe_lr", "pgpe: step size of the noise deviation's adaptation; the mean moves with --opt at --lr (default: 0.1)");
+    public readonly Option<double?> PgpeBaselineDecay = Cli.Option<double?>("pgpe_baseline_decay", "pgpe: decay of the moving-average loss baseline, in [0, 1) (default: 0.9)");
+    public readonly Option<double?> IbpReg = Cli.Option<double?>("ibp_reg", "Shi et al.'s warm-up regulariser: initial weight lambda0, decaying to 0 as eps ramps up (with --init_method ibp; default: off)");
+    public readonly Option<double?> IbpRegTau = Cli.Option<double?>("ibp_reg_tau", "--ibp_reg: target ratio tau, in (0, 1] (default: 0.5)");
+
     // final evaluation
     public readonly Option<string[]> EpsTest = ListOptions.Create("eps_test", "Radii to evaluate, e.g. 0.1 0.3 or 0.1,0.3 (default: none)");
     public readonly Option<string[]> VerifyDomains = ListOptions.Create("verify_domains", "Domains to certify with, e.g. box zono or box,zono; triangle (LP) and milp (exact, small networks) too (required by cert; train default: none)");
@@ -88,6 +102,8 @@ public sealed class TrainOptions
             BatchSize, BatchPieces, Percent, NTrain, InitMethod, Unnormalized, Relu6, DoTransform,
             EpsTrain, C, Reg, RegLambda, NEpochs, WarmupEpochs, MixEpochs, Eps1, Kappa1, Kappa2, Beta1, Beta2,
             Opt, Lr, LrMilestones, IbpScheduling, Tenhalf, LrStepEpochs, PgdSteps, PgdStepSize,
+            Method, SabrLambda, MtlAlpha, MethodPgdSteps, MethodPgdStep, GlsSigma, GlsSamples, PgpePopulation, PgpeLr, PgpeBaselineDecay,
+            IbpReg, IbpRegTau,
             EpsTest, VerifyDomains, VerifyMaxTests, Skip, SaveEvery, Resume, DryRun,
         })
             command.Options.Add(o);
@@ -155,6 +171,18 @@ public sealed class TrainOptions
             LrStepEpochs = result.GetValue(LrStepEpochs),
             PgdSteps = result.GetValue(PgdSteps),
             PgdStepSize = result.GetValue(PgdStepSize),
+            Method = MethodName(result.GetValue(Method)),
+            SabrLambda = result.GetValue(SabrLambda),
+            MtlAlpha = result.GetValue(MtlAlpha),
+            MethodPgdSteps = result.GetValue(MethodPgdSteps),
+            MethodPgdStep = result.GetValue(MethodPgdStep),
+            GlsSigma = result.GetValue(GlsSigma),
+            GlsSamples = result.GetValue(GlsSamples),
+            PgpePopulation = result.GetValue(PgpePopulation),
+            PgpeLr = result.GetValue(PgpeLr),
+            PgpeBaselineDecay = result.GetValue(PgpeBaselineDecay),
+            IbpReg = result.GetValue(IbpReg),
+            IbpRegTau = result.GetValue(IbpRegTau),
             EpsTest = ListOptions.Numbers(result, EpsTest) ?? [],
             VerifyDomains = verifyDomains ?? [],
             VerifyMaxTests = result.GetValue(VerifyMaxTests),
@@ -171,6 +199,10 @@ public sealed class TrainOptions
         if (setting == "regression") throw new ParadoxException("--setting regression: only classification is supported");
         if (setting != "classification") throw new ParadoxException($"--setting: unknown setting '{setting}' (expected classification)");
     }
+
+    /// <summary>`--method` in lower case; `standard` (the study's loss) is stored as unset, so its runs keep their hashes.</summary>
+    static string? MethodName(string? name) =>
+        name?.Trim().ToLowerInvariant() is { } m && m != Training.Methods.ProvableMethodCatalog.Standard ? m : null;
 
     /// <summary>The canonical spelling (`kaiming-normal`) of an `--init_method` name.</summary>
     static string InitMethodName(string name) =>

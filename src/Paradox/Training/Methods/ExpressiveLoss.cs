@@ -10,6 +10,8 @@ public sealed record ExpressiveParameters(double Alpha = 0.5, TrainingPgdOptions
 {
     public TrainingPgdOptions AttackOptions => Attack ?? new TrainingPgdOptions();
 
+    public static ExpressiveParameters From(TrainConfig c) => new(c.MtlAlpha ?? new ExpressiveParameters().Alpha, TrainingPgdOptions.From(c));
+
     public void Validate()
     {
         if (!(Alpha >= 0 && Alpha <= 1)) throw new ParadoxException($"--mtl_alpha: must be in [0, 1] (got {Alpha})");
@@ -55,4 +57,16 @@ public static class ExpressiveLoss
     public static LossParts Parts(Terms t, MethodBatch batch, Tensor? robust) => robust is null
         ? new LossParts(t.Natural, t.Natural, null, t.NaturalLogits, null)
         : new LossParts(MethodLosses.Mix(batch.Kappa, t.Natural, robust), t.Natural, robust, t.NaturalLogits, t.CountingLogits);
+}
+
+/// <summary>One of the expressive losses (MtlIbp, CcIbp, ExpIbp).</summary>
+public delegate LossParts ExpressiveMethod(Network network, MethodBatch batch, Relaxation relaxation, ExpressiveParameters p, Generator? generator,
+    TrainingAttack? attack);
+
+/// <summary>`--method mtl-ibp|cc-ibp|exp-ibp` on the seam.</summary>
+public sealed class ExpressiveTraining(ExpressiveMethod method, ExpressiveParameters parameters, Relaxation relaxation, Generator? generator,
+    SpecKind spec) : ITrainingMethod
+{
+    public LossParts Loss(Network network, Tensor x, Tensor y, ScheduleValues s) =>
+        method(network, new MethodBatch(x, y, s.Eps, s.Kappa, spec), relaxation, parameters, generator, null);
 }

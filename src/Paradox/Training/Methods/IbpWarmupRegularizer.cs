@@ -65,3 +65,18 @@ public static class IbpWarmupRegularizer
         return term.isfinite().item<bool>() ? term : null;
     }
 }
+
+/// <summary>`--ibp_reg` around a loss method: its loss plus `lambda(eps) (L_tightness + L_relu)` on the batch's eps-ball.</summary>
+public sealed class IbpRegularizedTraining(ITrainingMethod inner, IbpRegularizerParameters parameters, double epsTarget) : ITrainingMethod
+{
+    public ITrainingMethod Inner { get; } = inner;
+
+    public LossParts Loss(Network network, Tensor x, Tensor y, ScheduleValues s)
+    {
+        var parts = Inner.Loss(network, x, y, s);
+        double weight = IbpWarmupRegularizer.Weight(parameters, s.Eps, epsTarget);
+        if (weight == 0) return parts;
+        using var ball = InputRegion.Ball(x, s.Eps);
+        return IbpWarmupRegularizer.Loss(network, ball, parameters) is { } reg ? parts with { Total = parts.Total + weight * reg } : parts;
+    }
+}

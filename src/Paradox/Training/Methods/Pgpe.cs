@@ -13,6 +13,16 @@ namespace Paradox.Training.Methods;
 public sealed record PgpeParameters(int Population = 8, double SigmaInit = 0.01, double SigmaLearningRate = 0.1,
     double BaselineDecay = 0.9, double MaxSigmaChange = 0.2)
 {
+    public static PgpeParameters From(TrainConfig c)
+    {
+        var d = new PgpeParameters();
+        return d with
+        {
+            Population = c.PgpePopulation ?? d.Population, SigmaInit = c.GlsSigma ?? d.SigmaInit,
+            SigmaLearningRate = c.PgpeLr ?? d.SigmaLearningRate, BaselineDecay = c.PgpeBaselineDecay ?? d.BaselineDecay,
+        };
+    }
+
     public void Validate()
     {
         if (Population < 1) throw new ParadoxException($"--pgpe_population: must be >= 1 (got {Population})");
@@ -37,11 +47,20 @@ public sealed class PgpeState : IDisposable
     public PgpeState(IReadOnlyList<Tensor> parameters, double sigmaInit)
     {
         using var _ = no_grad();
-        Sigma = parameters.Select(p => full_like(p, sigmaInit).detach()).ToList();
+        // Lives across steps: kept out of the trainer's per-batch dispose scope.
+        Sigma = parameters.Select(p => full_like(p, sigmaInit).detach().DetachFromDisposeScope()).ToList();
     }
 
     public IEnumerable<(string Key, Tensor Value)> ToTensors() =>
         Sigma.Select((s, i) => ($"pgpe.sigma.{i}", s)).Append(("pgpe.baseline", tensor(Baseline, ScalarType.Float64)));
+
+    /// <summary>The state a checkpoint holds (its deviations for <paramref name="parameters"/>).</summary>
+    public static PgpeState From(IReadOnlyList<Tensor> parameters, IReadOnlyDictionary<string, Tensor> tensors, string source)
+    {
+        var state = new PgpeState(parameters, 1);
+        state.Load(tensors, source);
+        return state;
+    }
 
     public void Load(IReadOnlyDictionary<string, Tensor> tensors, string source)
     {
@@ -149,4 +168,74 @@ public static class Pgpe
             return centre with { Total = tensor((float)mean) };
         }
     }
+}
+
+/// <summary>
+/// `--method pgpe` on the seam: any relaxation, the LP and MILP included. Each of the 2N evaluations is the whole batch
+/// (in its `--batch_pieces`, no gradient); the batch's counts are the centre's; the regulariser's gradient is added at
+/// the centre. Its deviations and baseline travel in the checkpoint.
+/// </summary>
+public sealed class PgpeTraining(PgpeParameters parameters, Relaxation relaxation, Generator? generator, SpecKind spec)
+    : IGradientMethod, IStatefulMethod, IDisposable
+{
+    PgpeState? state;
+    IReadOnlyDictionary<string, Tensor>? pending;
+    string pendingSource = "";
+
+    public LossParts Loss(Network network, Tensor x, Tensor y, ScheduleValues s) =>
+        Rgs.CertifiedLoss(network, new MethodBatch(x, y, s.Eps, s.Kappa, spec), relaxation);
+
+    public EpochTotals Backward(Network network, Tensor x, Tensor y, ScheduleValues schedule, int pieces, Func<Tensor?> regularizer)
+    {
+        var weights = network.Parameters();
+        if (state is null)
+        {
+            state = pending is null ? new PgpeState(weights, parameters.SigmaInit) : PgpeState.From(weights, pending, pendingSource);
+            foreach (var t in pending?.Values ?? []) t.Dispose();
+            pending = null;
+        }
+        long n = x.shape[0];
+        int count = (int)Math.Min(pieces, n);
+        long size = (n + count - 1) / count;
+        double Evaluate()
+        {
+            using var _ = no_grad();
+            double sum = 0;
+            for (long start = 0; start < n; start += size)
+            {
+                using var scope = NewDisposeScope();
+                long m = Math.Min(size, n - start);
+                sum += Loss(network, x.narrow(0, start, m), y.narrow(0, start, m), schedule).Total.item<float>() * m;
+            }
+            return sum / n;
+        }
+        double mean = Pgpe.Gradient(weights, state, parameters, generator, Evaluate);
+        regularizer()?.backward();
+        var totals = EpochTotals.Zero;
+        using (no_grad())
+            for (long start = 0; start < n; start += size)
+            {
+                using var scope = NewDisposeScope();
+                long m = Math.Min(size, n - start);
+                var yp = y.narrow(0, start, m);
+                var parts = Loss(network, x.narrow(0, start, m), yp, schedule);
+                long correct = parts.NaturalLogits.argmax(1).eq(yp).sum().item<long>();
+                long certified = parts.WorstCaseLogits is null ? 0 : ProvableTraining.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
+                totals += new EpochTotals(mean * m, correct, certified, m, 0);
+            }
+        return totals;
+    }
+
+    public IEnumerable<(string Key, Tensor Value)> StateTensors() => state?.ToTensors() ?? [];
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, string source)
+    {
+        if (!tensors.ContainsKey("pgpe.baseline")) return; // a checkpoint from before the first step
+        state?.Dispose();
+        state = null;
+        pending = tensors.ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
+        pendingSource = source;
+    }
+
+    public void Dispose() => state?.Dispose();
 }

@@ -8,6 +8,12 @@ namespace Paradox.Training.Methods;
 /// <summary>RGS's settings: the standard deviation of the weight noise (`--gls_sigma`) and the samples per step (`--gls_samples`).</summary>
 public sealed record RgsParameters(double Sigma = 0.01, int Samples = 4)
 {
+    public static RgsParameters From(TrainConfig c)
+    {
+        var d = new RgsParameters();
+        return new RgsParameters(c.GlsSigma ?? d.Sigma, c.GlsSamples ?? d.Samples);
+    }
+
     public void Validate()
     {
         if (!(Sigma >= 0) || !double.IsFinite(Sigma)) throw new ParadoxException($"--gls_sigma: must be a number >= 0 (got {Sigma})");
@@ -87,4 +93,28 @@ public static class Rgs
 
     static LossParts Detached(LossParts p) => new(p.Total.detach(), p.Natural.detach(), p.Certified?.detach(), p.NaturalLogits.detach(),
         p.WorstCaseLogits?.detach());
+}
+
+/// <summary>
+/// `--method rgs` on the seam: per step, k perturbed copies of the weights, each back-propagating the whole batch (in its
+/// `--batch_pieces`) under the same noise; the regulariser's gradient is taken once, at the unperturbed weights.
+/// </summary>
+public sealed class RgsTraining(RgsParameters parameters, Relaxation relaxation, Generator? generator, SpecKind spec) : IGradientMethod
+{
+    public LossParts Loss(Network network, Tensor x, Tensor y, ScheduleValues s) =>
+        Rgs.CertifiedLoss(network, new MethodBatch(x, y, s.Eps, s.Kappa, spec), relaxation);
+
+    public EpochTotals Backward(Network network, Tensor x, Tensor y, ScheduleValues schedule, int pieces, Func<Tensor?> regularizer)
+    {
+        var inner = new BatchPieces(this, pieces);
+        var totals = EpochTotals.Zero;
+        double mean = Rgs.Gradient(network.Parameters(), parameters, generator, () =>
+        {
+            totals = inner.Backward(network, x, y, schedule, () => null);
+            return totals.MeanLoss;
+        });
+        regularizer()?.backward();
+        // The epoch's counts are the last sample's; its loss is the mean over the samples.
+        return totals with { LossSum = mean * totals.Seen };
+    }
 }

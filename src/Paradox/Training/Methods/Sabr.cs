@@ -10,6 +10,8 @@ public sealed record SabrParameters(double Lambda = 0.4, TrainingPgdOptions? Att
 {
     public TrainingPgdOptions AttackOptions => Attack ?? new TrainingPgdOptions();
 
+    public static SabrParameters From(TrainConfig c) => new(c.SabrLambda ?? new SabrParameters().Lambda, TrainingPgdOptions.From(c));
+
     public void Validate()
     {
         if (!(Lambda > 0 && Lambda <= 1)) throw new ParadoxException($"--sabr_lambda: must be in (0, 1] (got {Lambda})");
@@ -76,4 +78,11 @@ public static class Sabr
         var upper = torch.minimum(centre + tau, ballHigh).MoveToOuterDisposeScope();
         return new InputRegion(lower, upper);
     }
+}
+
+/// <summary>`--method sabr` on the seam.</summary>
+public sealed class SabrTraining(SabrParameters parameters, Relaxation relaxation, Generator? generator, SpecKind spec) : ITrainingMethod
+{
+    public LossParts Loss(Network network, Tensor x, Tensor y, ScheduleValues s) =>
+        Sabr.Loss(network, new MethodBatch(x, y, s.Eps, s.Kappa, spec), relaxation, parameters, generator);
 }

@@ -1,6 +1,5 @@
 using Paradox.Networks;
 using Paradox.Relaxations;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Paradox.Training.Methods;
@@ -15,6 +14,12 @@ public delegate Tensor TrainingAttack(Network network, Tensor x, Tensor y, Input
 /// <summary>PGD settings of a training attack; the step is a fraction of eps so one setting serves the whole eps ramp.</summary>
 public sealed record TrainingPgdOptions(int Steps = 8, double RelativeStep = 0.25)
 {
+    public static TrainingPgdOptions From(TrainConfig c)
+    {
+        var d = new TrainingPgdOptions();
+        return new TrainingPgdOptions(c.MethodPgdSteps ?? d.Steps, c.MethodPgdStep ?? d.RelativeStep);
+    }
+
     public void Validate(string flagPrefix = "--method_pgd")
     {
         if (Steps < 1) throw new ParadoxException($"{flagPrefix}_steps: must be >= 1 (got {Steps})");
@@ -26,36 +31,13 @@ public sealed record TrainingPgdOptions(int Steps = 8, double RelativeStep = 0.2
 public static class TrainingAttacks
 {
     /// <summary>
-    /// L-infinity PGD in the training form (Madry et al. 2018): a uniform random start in the region, `Steps` signed-gradient
-    /// ascent steps of `RelativeStep * eps` on the cross-entropy, each projected onto the region; per sample, the iterate
-    /// with the highest cross-entropy (the random start included) is returned. Provisional: the architecture work makes
-    /// the training PGD faithful to the original code and this delegate will point at it.
+    /// L-infinity PGD in the training form (<see cref="Attacks.Pgd.TrainingPoints"/>: a uniform start in the eps-ball,
+    /// `Steps` signed-gradient steps of `RelativeStep * eps` on the cross-entropy projected onto the eps-ball clipped to [0,1],
+    /// the last iterate for every sample). The region it is given is that ball.
     /// </summary>
     public static TrainingAttack Pgd(TrainingPgdOptions options, double eps) => (network, x, y, region, generator) =>
     {
         options.Validate();
-        double step = options.RelativeStep * eps;
-        using var gradients = enable_grad();
-        using var scope = NewDisposeScope();
-        var width = region.Upper - region.Lower;
-        var xa = (region.Lower + rand(x.shape, generator: generator, device: x.device) * width).detach();
-        var best = xa.clone();
-        var bestLoss = full(x.shape[0], double.NegativeInfinity, dtype: x.dtype, device: x.device);
-        for (int i = 0; ; i++)
-        {
-            xa.requires_grad_(true);
-            var perSample = nn.functional.cross_entropy(network.Forward(xa), y, reduction: nn.Reduction.None);
-            using (no_grad())
-            {
-                var better = perSample.detach().gt(bestLoss);
-                best = where(InputRegion.PerSample(better, best), xa.detach(), best);
-                bestLoss = where(better, perSample.detach(), bestLoss);
-            }
-            if (i == options.Steps) break;
-            var grad = autograd.grad([perSample.sum()], [xa])[0];
-            using (no_grad())
-                xa = region.Project(xa.detach() + step * grad.sign()).detach();
-        }
-        return best.detach().MoveToOuterDisposeScope();
+        return Attacks.Pgd.TrainingPoints(network, x, y, eps, options.Steps, options.RelativeStep * eps, generator);
     };
 }

@@ -11,7 +11,7 @@ public class ExpressiveLossTests
     // the margin x0 - 3 x1 - 0.5 below by -1.1 (exactly, the map is linear).
     const double AdversarialDifference = -0.2, VerifiedDifference = 1.1, Alpha = 0.25;
 
-    static float Loss(Func<Paradox.Networks.Network, MethodBatch, Relaxation, ExpressiveParameters, Generator?, TrainingAttack?, Paradox.Training.LossParts> method)
+    static float Loss(Func<Paradox.Networks.Network, MethodBatch, Relaxation, ExpressiveParameters, Generator?, TrainingAttack?, LossParts> method)
     {
         using var network = MethodCases.Linear();
         var batch = new MethodBatch(MethodCases.X, MethodCases.Y, Eps: 0.2);
@@ -41,7 +41,7 @@ public class ExpressiveLossTests
 
     public static TheoryData<string> Methods => new() { "mtl-ibp", "cc-ibp", "exp-ibp" };
 
-    static Paradox.Training.LossParts Run(string method, Paradox.Networks.Network network, MethodBatch batch, double alpha, TrainingAttack? attack = null)
+    static LossParts Run(string method, Paradox.Networks.Network network, MethodBatch batch, double alpha, TrainingAttack? attack = null)
     {
         var p = new ExpressiveParameters(alpha);
         return method switch
