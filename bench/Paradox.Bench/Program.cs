@@ -4,6 +4,7 @@ using Paradox.Bench;
 // Usage:
 //   dotnet run -c Release --project bench/Paradox.Bench -- certify [--n 1000] [--domains box,hbox,...] [--nets FC,CONV]
 //   dotnet run -c Release --project bench/Paradox.Bench -- train-step [--domains ...] [--nets FC,CONV]
+//   dotnet run -c Release --project bench/Paradox.Bench -- method-step [--methods sabr:box,rgs:crown-ibp,...] [--nets CONV]
 //   dotnet run -c Release --project bench/Paradox.Bench -- forward
 //   dotnet run -c Release --project bench/Paradox.Bench -- micro [BenchmarkDotNet args]
 var verb = args.FirstOrDefault() ?? "certify";
@@ -14,9 +15,11 @@ switch (verb)
     case "certify-one": return CertifyBench.RunOne(rest);
     case "train-step": return TrainStepBench.RunAll(rest);
     case "train-step-one": return TrainStepBench.RunOne(rest);
+    case "method-step": return MethodStepBench.RunAll(rest);
+    case "method-step-one": return MethodStepBench.RunOne(rest);
     case "forward": return ForwardBench.Run();
     case "micro": BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest); return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{verb}' (certify, train-step, forward, micro)");
+        Console.Error.WriteLine($"unknown benchmark '{verb}' (certify, train-step, method-step, forward, micro)");
         return 2;
 }
