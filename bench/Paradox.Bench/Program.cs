@@ -5,6 +5,7 @@ using Paradox.Bench;
 //   dotnet run -c Release --project bench/Paradox.Bench -- certify [--n 1000] [--domains box,hbox,...] [--nets FC,CONV]
 //   dotnet run -c Release --project bench/Paradox.Bench -- train-step [--domains ...] [--nets FC,CONV] [--fresh [--eps 0.3]]
 //   dotnet run -c Release --project bench/Paradox.Bench -- profile NET DOMAIN [eps] [batch]   (fresh weights, MNIST)
+//   dotnet run -c Release --project bench/Paradox.Bench -- method-step [--methods sabr:box,rgs:crown-ibp,...] [--nets CONV]
 //   dotnet run -c Release --project bench/Paradox.Bench -- forward
 //   dotnet run -c Release --project bench/Paradox.Bench -- micro [BenchmarkDotNet args]
 Paradox.TorchRuntime.PrepareProcess(); // before anything loads libtorch
@@ -16,10 +17,12 @@ switch (verb)
     case "certify-one": return CertifyBench.RunOne(rest);
     case "train-step": return TrainStepBench.RunAll(rest);
     case "train-step-one": return TrainStepBench.RunOne(rest);
+    case "method-step": return MethodStepBench.RunAll(rest);
+    case "method-step-one": return MethodStepBench.RunOne(rest);
     case "forward": return ForwardBench.Run();
     case "profile": return ProfileBench.Run(rest);
     case "micro": BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest); return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{verb}' (certify, train-step, forward, micro)");
+        Console.Error.WriteLine($"unknown benchmark '{verb}' (certify, train-step, method-step, profile, forward, micro)");
         return 2;
 }

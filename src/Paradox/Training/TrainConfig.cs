@@ -78,6 +78,23 @@ public sealed record TrainConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? LrStepEpochs { get; init; }
 
+    // training method of train-provable beyond the study's loss (issue 14); null = the study's (`--method standard`).
+    // Every one is omitted from config.json when unset, so the hashes of earlier runs do not change.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Method { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? SabrLambda { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? MtlAlpha { get; init; }
+    /// <summary>Steps and step (a fraction of eps) of the training attack of sabr and the MTL family.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? MethodPgdSteps { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? MethodPgdStep { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? GlsSigma { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? GlsSamples { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? PgpePopulation { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? PgpeLr { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? PgpeBaselineDecay { get; init; }
+    /// <summary>Shi et al.'s warm-up regulariser: its initial weight lambda0 (null or 0: off) and tau.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? IbpReg { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? IbpRegTau { get; init; }
+
     // PGD (train-pgd and evaluation)
     public int PgdSteps { get; init; } = 100;
     public double PgdStepSize { get; init; } = 0.01;

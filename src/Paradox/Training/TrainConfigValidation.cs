@@ -87,7 +87,12 @@ public static class TrainConfigValidation
         if (c.CrownVariant is { } variant && !ReluRules.CrownVariants.ContainsKey(variant))
             throw new ParadoxException($"--crown_variant: unknown variant '{variant}' (expected {string.Join(", ", ReluRules.CrownVariants.Keys)})");
         var flags = c.RelaxationFlags();
-        if (c.TrainDomain is { } train) RelaxationCatalog.CreateTrainable(train, flags, flagName: "--train_domain");
+        Methods.ProvableMethodCatalog.Validate(c);
+        if (c.TrainDomain is { } train)
+        {
+            if (Methods.ProvableMethodCatalog.TakesAnyRelaxation(c)) RelaxationCatalog.Create(train, flags, flagName: "--train_domain");
+            else RelaxationCatalog.CreateTrainable(train, flags, flagName: "--train_domain");
+        }
         foreach (var domain in c.VerifyDomains) RelaxationCatalog.Create(domain, flags, flagName: "--verify_domains");
         var duplicate = c.VerifyDomains.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ParadoxException($"--verify_domains: domain '{duplicate.Key}' is listed twice");

@@ -96,6 +96,24 @@ public static class TrainSettings
         Integer("pgd_steps", "PGD steps (train-pgd and evaluation)", c => c.PgdSteps, (c, v) => c with { PgdSteps = v }),
         Number("pgd_step_size", "PGD step size", c => c.PgdStepSize, (c, v) => c with { PgdStepSize = v }),
 
+        // training method of train-provable (docs/training-methods.md; each default is the method's own, shown here)
+        Text("method", $"Objective of --mode train-provable on the --train_domain relaxation: {Methods.ProvableMethodCatalog.Names} " +
+            "(default: standard, the study's loss)", null, (c, v) => c with { Method = MethodName(v) }),
+        Number("sabr_lambda", "sabr: radius of the propagated box as a fraction of eps, in (0, 1] (default: 0.4)", null, (c, v) => c with { SabrLambda = v }),
+        Number("mtl_alpha", "mtl-ibp, cc-ibp, exp-ibp: weight alpha of the certified part, in [0, 1] (default: 0.5)", null, (c, v) => c with { MtlAlpha = v }),
+        Integer("method_pgd_steps", "sabr and the MTL family: PGD steps of the training attack (default: 8)", null, (c, v) => c with { MethodPgdSteps = v }),
+        Number("method_pgd_step", "sabr and the MTL family: PGD step as a fraction of eps (default: 0.25)", null, (c, v) => c with { MethodPgdStep = v }),
+        Number("gls_sigma", "rgs, pgpe: standard deviation of the Gaussian weight noise (pgpe: its initial value; default: 0.01)", null,
+            (c, v) => c with { GlsSigma = v }),
+        Integer("gls_samples", "rgs: perturbed gradients averaged per step, each a full step's cost (default: 4)", null, (c, v) => c with { GlsSamples = v }),
+        Integer("pgpe_population", "pgpe: antithetic pairs per step, 2 loss evaluations each (default: 8)", null, (c, v) => c with { PgpePopulation = v }),
+        Number("pgpe_lr", "pgpe: step size of the noise deviation's adaptation; the mean moves with --opt at --lr (default: 0.1)", null,
+            (c, v) => c with { PgpeLr = v }),
+        Number("pgpe_baseline_decay", "pgpe: decay of the moving-average loss baseline, in [0, 1) (default: 0.9)", null, (c, v) => c with { PgpeBaselineDecay = v }),
+        Number("ibp_reg", "Shi et al.'s warm-up regulariser: initial weight lambda0, decaying to 0 as eps ramps up (with --init_method ibp; default: off)",
+            null, (c, v) => c with { IbpReg = v }),
+        Number("ibp_reg_tau", "--ibp_reg: target ratio tau, in (0, 1] (default: 0.5)", null, (c, v) => c with { IbpRegTau = v }),
+
         // final evaluation
         Numbers("eps_test", "Radii to evaluate, e.g. 0.1 0.3 or 0.1,0.3 (default: none)", (c, v) => c with { EpsTest = v }),
         Texts("verify_domains", "Domains to certify with, e.g. box zono or box,zono; triangle (LP) and milp (exact, small networks) too (required by cert; train default: none)",
@@ -147,6 +165,10 @@ public static class TrainSettings
         if (deviceNotice is not null) notices.Insert(0, deviceNotice);
         return (config, notices);
     }
+
+    /// <summary>The method's canonical name; standard is stored as no method, so old runs keep their config hash.</summary>
+    static string? MethodName(string name) =>
+        name.Trim().ToLowerInvariant() is var m && m != Methods.ProvableMethodCatalog.Standard ? m : null;
 
     static TrainConfig CheckSetting(TrainConfig c, string setting)
     {

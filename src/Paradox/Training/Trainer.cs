@@ -101,7 +101,10 @@ public sealed class Trainer : IDisposable
     EpochTotals TrainStep(Tensor x, Tensor y, ScheduleValues values)
     {
         optimizer.zero_grad();
-        var totals = step.Backward(Network, x, y, values, () => WeightRegularizer.Of(Config, Network));
+        Func<Tensor?> regularizer = () => WeightRegularizer.Of(Config, Network);
+        var totals = Method is IGradientMethod own
+            ? own.Backward(Network, x, y, values, Config.BatchPieces, regularizer)
+            : step.Backward(Network, x, y, values, regularizer);
         optimizer.step();
         return totals;
     }
@@ -120,7 +123,8 @@ public sealed class Trainer : IDisposable
             ["config_hash"] = Config.Hash(),
             ["position"] = Position.ToJson(),
         };
-        ModelFile.Save(path, Network, meta, [("training.optimizer", optimizerBytes), ("training.generator", generatorState)]);
+        var methodState = Method is IStatefulMethod stateful ? stateful.StateTensors().Select(kv => ("method." + kv.Key, kv.Value)).ToList() : [];
+        ModelFile.Save(path, Network, meta, [("training.optimizer", optimizerBytes), ("training.generator", generatorState), .. methodState]);
     }
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same configuration.</summary>
@@ -138,6 +142,9 @@ public sealed class Trainer : IDisposable
             using (var reader = new BinaryReader(new MemoryStream(bytes)))
                 optimizer.load_state_dict(reader);
             generator.set_state(tensors["training.generator"]);
+            if (Method is IStatefulMethod stateful)
+                stateful.LoadState(tensors.Where(kv => kv.Key.StartsWith("method.", StringComparison.Ordinal))
+                    .ToDictionary(kv => kv.Key["method.".Length..], kv => kv.Value), path);
             Position = TrainingPosition.FromJson(position);
         }
         catch (KeyNotFoundException e)
@@ -153,6 +160,7 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         optimizer.Dispose();
+        (Method as IDisposable)?.Dispose();
         Network.Dispose();
         generator.Dispose();
     }

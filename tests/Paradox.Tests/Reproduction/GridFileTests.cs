@@ -25,7 +25,7 @@ public class GridFileTests
     [Fact]
     public void Grid_holds_tables_2_3_and_4_with_the_paper_lines()
     {
-        Assert.Equal(["table2", "table3", "table4"], Grid.Tables.Select(t => t.Name));
+        Assert.Equal(["table2", "table3", "table4", "beyond"], Grid.Tables.Select(t => t.Name));
         Assert.Equal(35, Grid.Runs(["table2"]).Count());   // 4 x 6 MNIST/FashionMNIST, 6 SVHN, 5 CIFAR-10
         Assert.Equal(38, Grid.Runs(["table3"]).Count());   // 19 modified relaxations x FC, CONV
         Assert.Equal(7 * 6 * 4, Grid.Runs(["table4"]).Count());
@@ -44,6 +44,20 @@ public class GridFileTests
         Assert.Contains("--loosebox_round 1.5 --dcs_per_one 300", tokens);
         Assert.Contains("--label parametrized-DC-1.5-300-s103", tokens);
         Assert.DoesNotContain("--seed 10 ", tokens);
+    }
+
+    [Fact]
+    public void Beyond_table_is_table_2_lines_of_mnist_conv_with_a_method()
+    {
+        var runs = Grid.Runs(["beyond"]).ToList();
+        Assert.Equal(["SABR", "MTL-IBP", "RGS + Box", "RGS + CROWN-IBP (R)", "RGS + CROWN", "PGPE + CROWN"], runs.Select(r => r.Row));
+        Assert.All(runs, r => Assert.Equal("MNIST CONV", r.Column));
+        Assert.Equal(["mnist-CONV-box", "mnist-CONV-box", "mnist-CONV-box", "mnist-CONV-crownibp1to1", "mnist-CONV-deeppoly", "mnist-CONV-deeppoly"],
+            runs.Select(r => r.PaperLabel));
+        Assert.Equal(["sabr", "mtl-ibp", "rgs", "rgs", "rgs", "pgpe"],
+            runs.Select(r => r.Tokens[Array.IndexOf(r.Tokens, "--method") + 1]));
+        // the grid's own profiles never pick it by default
+        Assert.DoesNotContain(Grid.Profiles.Values, p => p.Tables?.Contains("beyond") == true);
     }
 
     [Theory]

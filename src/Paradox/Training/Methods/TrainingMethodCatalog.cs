@@ -17,7 +17,7 @@ public static class TrainingMethodCatalog
         [TrainMode.TrainPgd] = new("cross-entropy at the last PGD iterate (Madry et al.)", PgdTraining.Coefficients,
             (c, g) => new PgdTraining(PgdTraining.Parameters.From(c), g)),
         [TrainMode.TrainProvable] = new("kappa-mix of natural and certified cross-entropy with a relaxation (--train_domain)",
-            ProvableTraining.Coefficients, ProvableTraining.Create),
+            ProvableTraining.Coefficients, ProvableMethodCatalog.Create),
     };
 
     public static IEnumerable<(TrainMode Mode, string Description)> Available => Methods.Select(kv => (kv.Key, kv.Value.Description));

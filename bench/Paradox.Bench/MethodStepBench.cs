@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using Paradox.Data;
+using Paradox.Training;
+using Paradox.Training.Methods;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace Paradox.Bench;
+
+/// <summary>
+/// Seconds per training step of each `--method` (batch 100, eps 0.1, kappa 0: the method's full robust loss, its backward
+/// or gradient estimate, the Adam step) on a paper model, median of 3 steps after one warm-up step, each in its own process.
+/// The method settings are the defaults (sabr and the MTL family: 8 PGD steps; rgs: 4 samples; pgpe: 8 antithetic pairs).
+/// </summary>
+static class MethodStepBench
+{
+    const string DefaultMethods = "standard:box,sabr:box,mtl-ibp:box,cc-ibp:box,exp-ibp:box,rgs:box,standard:crown-ibp,"
+        + "sabr:crown-ibp,mtl-ibp:crown-ibp,rgs:crown-ibp,pgpe:box,pgpe:crown-ibp,standard:deeppoly,rgs:deeppoly";
+
+    public static int RunAll(string[] args)
+    {
+        var methods = BenchArgs.String(args, "--methods", DefaultMethods).Split(',');
+        var nets = BenchArgs.String(args, "--nets", "CONV").Split(',');
+        var table = new Table().Title($"training step per method, batch 100, eps 0.1, {Environment.ProcessorCount} threads (median of 3)")
+            .AddColumns("net", "method", "relaxation", "seconds / step", "x standard", "peak MiB");
+        foreach (var net in nets)
+        {
+            var standard = new Dictionary<string, double>();
+            foreach (var spec in methods)
+            {
+                var (method, domain) = (spec.Split(':')[0], spec.Split(':')[1]);
+                var output = BenchArgs.RunChild("method-step-one", net, method, domain);
+                double? seconds = output is null ? null : double.Parse(output[0], CultureInfo.InvariantCulture);
+                if (method == "standard" && seconds is { } s) standard[domain] = s;
+                string ratio = seconds is { } v && standard.TryGetValue(domain, out var b) ? (v / b).ToString("0.0", CultureInfo.InvariantCulture) : "";
+                table.AddRow(net, method, domain, output?[0] ?? "failed", ratio, output?[1] ?? "");
+            }
+        }
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    /// <summary>Child process: prints "seconds peakMiB".</summary>
+    public static int RunOne(string[] args)
+    {
+        BenchSupport.Configure();
+        string net = args[0], method = args[1], domain = args[2];
+        using var network = BenchSupport.LoadPaperModel(net, DatasetInfo.FashionMnist);
+        network.SetRequiresGrad(true);
+        using var data = DatasetCatalog.Load(DatasetInfo.FashionMnist, train: true);
+        var config = new TrainConfig { Net = net, Dataset = "fashion-mnist", TrainDomain = domain, EpsTrain = 0.1, Method = method == "standard" ? null : method };
+        using var generator = new Generator(1);
+        var trainingMethod = TrainingMethodCatalog.Create(config, generator);
+        var pieces = new BatchPieces(trainingMethod, 1);
+        using var optimizer = optim.Adam(network.Parameters(), 5e-4);
+        var schedule = new ScheduleValues(Eps: 0.1, Kappa: 0, Beta: 1, Lr: 5e-4);
+        var times = new List<double>();
+        for (int step = 0; step < 4; step++)
+        {
+            using var scope = NewDisposeScope();
+            var x = data.Images.narrow(0, step * 100, 100);
+            var y = data.Labels.narrow(0, step * 100, 100);
+            var watch = Stopwatch.StartNew();
+            optimizer.zero_grad();
+            if (trainingMethod is IGradientMethod own) own.Backward(network, x, y, schedule, 1, () => null);
+            else pieces.Backward(network, x, y, schedule, () => null);
+            optimizer.step();
+            if (step > 0) times.Add(watch.Elapsed.TotalSeconds);
+        }
+        (trainingMethod as IDisposable)?.Dispose();
+        times.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{times[times.Count / 2]:0.0000} {BenchSupport.PeakMemoryMiB():0}"));
+        return 0;
+    }
+}
