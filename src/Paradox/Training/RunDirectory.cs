@@ -19,7 +19,9 @@ public sealed class RunDirectory(string path)
     public string InterruptedCheckpoint => System.IO.Path.Combine(Path, "interrupted.ckpt");
     public string EpochCheckpoint(int epoch) => System.IO.Path.Combine(Path, $"epoch-{epoch}.ckpt");
 
-    const string MetricsHeader = "epoch,eps,kappa,beta,lr,loss,train_accuracy,train_certified_accuracy,seconds";
+    public const string MetricsHeader = "epoch,eps,kappa,beta,lr,loss,train_accuracy,train_certified_accuracy,seconds,train_certified_loss";
+    // runs begun before train_certified_loss was recorded; resuming one pads its rows with an empty value
+    const string OldMetricsHeader = "epoch,eps,kappa,beta,lr,loss,train_accuracy,train_certified_accuracy,seconds";
 
     /// <summary>Creates the directory for a new run; an existing run is never overwritten.</summary>
     public static RunDirectory Create(string mainDir, TrainConfig config)
@@ -66,9 +68,11 @@ public sealed class RunDirectory(string path)
 
     public void AppendMetrics(EpochMetrics m)
     {
-        var line = string.Join(",", new object[] { m.Epoch, m.Eps, m.Kappa, m.Beta, m.Lr, m.Loss, m.TrainAccuracy, m.TrainCertifiedAccuracy, Math.Round(m.Seconds, 3) }
-            .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+        var line = string.Join(",", new object?[] { m.Epoch, m.Eps, m.Kappa, m.Beta, m.Lr, m.Loss, m.TrainAccuracy, m.TrainCertifiedAccuracy, Math.Round(m.Seconds, 3), m.CertifiedLoss }
+            .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""));
         var existing = File.Exists(MetricsFile) ? File.ReadAllText(MetricsFile) : MetricsHeader + "\n";
+        if (existing.StartsWith(OldMetricsHeader + "\n", StringComparison.Ordinal))
+            existing = string.Concat(existing.Split('\n').Select((row, i) => i == 0 ? MetricsHeader + "\n" : row.Length > 0 ? row + ",\n" : ""));
         AtomicFile.WriteText(MetricsFile, existing + line + "\n");
     }
 

@@ -8,9 +8,12 @@ using static TorchSharp.torch;
 
 namespace Paradox.Training;
 
-/// <summary>One row of metrics.csv: the schedule at the epoch's last step and the epoch's averages.</summary>
+/// <summary>
+/// One row of metrics.csv: the schedule at the epoch's last step and the epoch's averages. CertifiedLoss is the
+/// mean cross-entropy of the worst-case logits over the steps that computed them (null when none did: warm-up).
+/// </summary>
 public sealed record EpochMetrics(int Epoch, double Eps, double Kappa, double Beta, double Lr, double Loss,
-    double TrainAccuracy, double TrainCertifiedAccuracy, double Seconds);
+    double TrainAccuracy, double TrainCertifiedAccuracy, double Seconds, double? CertifiedLoss = null);
 
 /// <summary>What a progress display sees after each optimizer step (averages over the epoch so far).</summary>
 public sealed record StepReport(int Epoch, int Batch, int BatchesPerEpoch, ScheduleValues Schedule, double Loss,
@@ -101,7 +104,8 @@ public sealed class Trainer : IDisposable
         }
         var done = Position.Totals;
         Position = new TrainingPosition(epoch + 1, 0, step, EpochTotals.Zero);
-        return new EpochMetrics(epoch, values.Eps, values.Kappa, values.Beta, values.Lr, done.MeanLoss, done.Accuracy, done.CertifiedAccuracy, done.Seconds);
+        return new EpochMetrics(epoch, values.Eps, values.Kappa, values.Beta, values.Lr, done.MeanLoss, done.Accuracy, done.CertifiedAccuracy, done.Seconds,
+            done.MeanCertifiedLoss);
     }
 
     /// <summary>One optimizer step; the batch is split into `batch_pieces` whose gradients are accumulated.</summary>
@@ -124,7 +128,9 @@ public sealed class Trainer : IDisposable
                 var yp = y.narrow(0, start, count);
                 long correct = parts.NaturalLogits.argmax(1).eq(yp).sum().item<long>();
                 long certified = parts.WorstCaseLogits is null ? 0 : TrainingLoss.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
-                totals += new EpochTotals(parts.Total.item<float>() * count, correct, certified, count, 0);
+                double certLoss = parts.Certified is null ? 0 : parts.Certified.item<float>() * count;
+                totals += new EpochTotals(parts.Total.item<float>() * count, correct, certified, count, 0,
+                    certLoss, parts.Certified is null ? 0 : count);
             }
         }
         optimizer.step();
@@ -183,12 +189,15 @@ public sealed class Trainer : IDisposable
     }
 }
 
-/// <summary>Running sums over an epoch.</summary>
-public readonly record struct EpochTotals(double LossSum, long Correct, long Certified, long Seen, double Seconds)
+/// <summary>Running sums over an epoch; the certified loss only over the samples whose step computed it.</summary>
+public readonly record struct EpochTotals(double LossSum, long Correct, long Certified, long Seen, double Seconds,
+    double CertifiedLossSum = 0, long CertifiedSeen = 0)
 {
     public static readonly EpochTotals Zero = new(0, 0, 0, 0, 0);
     public static EpochTotals operator +(EpochTotals a, EpochTotals b) =>
-        new(a.LossSum + b.LossSum, a.Correct + b.Correct, a.Certified + b.Certified, a.Seen + b.Seen, a.Seconds + b.Seconds);
+        new(a.LossSum + b.LossSum, a.Correct + b.Correct, a.Certified + b.Certified, a.Seen + b.Seen, a.Seconds + b.Seconds,
+            a.CertifiedLossSum + b.CertifiedLossSum, a.CertifiedSeen + b.CertifiedSeen);
+    public double? MeanCertifiedLoss => CertifiedSeen == 0 ? null : CertifiedLossSum / CertifiedSeen;
     public double MeanLoss => Seen == 0 ? 0 : LossSum / Seen;
     public double Accuracy => Seen == 0 ? 0 : (double)Correct / Seen;
     public double CertifiedAccuracy => Seen == 0 ? 0 : (double)Certified / Seen;
@@ -204,8 +213,11 @@ public sealed record TrainingPosition(int Epoch, int Batch, long Step, EpochTota
         ["epoch"] = Epoch, ["batch"] = Batch, ["step"] = Step,
         ["loss_sum"] = Totals.LossSum, ["correct"] = Totals.Correct, ["certified"] = Totals.Certified,
         ["seen"] = Totals.Seen, ["seconds"] = Totals.Seconds,
+        ["certified_loss_sum"] = Totals.CertifiedLossSum, ["certified_seen"] = Totals.CertifiedSeen,
     };
 
     public static TrainingPosition FromJson(JsonObject j) => new((int)j["epoch"]!, (int)j["batch"]!, (long)j["step"]!,
-        new EpochTotals((double)j["loss_sum"]!, (long)j["correct"]!, (long)j["certified"]!, (long)j["seen"]!, (double)j["seconds"]!));
+        new EpochTotals((double)j["loss_sum"]!, (long)j["correct"]!, (long)j["certified"]!, (long)j["seen"]!, (double)j["seconds"]!,
+            // checkpoints written before the certified loss was recorded lack it
+            (double?)j["certified_loss_sum"] ?? 0, (long?)j["certified_seen"] ?? 0));
 }
