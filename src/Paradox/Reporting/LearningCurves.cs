@@ -59,7 +59,7 @@ public static class LearningCurvePlot
 {
     const int Width = 1100, PanelHeight = 330;
     // the same padding on every panel keeps the three data areas aligned (room for the legend on the right)
-    static readonly PixelPadding Padding = new(left: 80, right: 250, bottom: 50, top: 40);
+    static readonly PixelPadding Padding = new(left: 80, right: 330, bottom: 50, top: 40);
 
     public static byte[] Render(string title, IReadOnlyList<LearningCurve> curves)
     {
@@ -88,9 +88,10 @@ public static class LearningCurvePlot
         accuracy.YLabel("certified train accuracy (%)");
         accuracy.Axes.SetLimitsY(0, 100);
         accuracy.ShowLegend(Edge.Right);
-        loss.YLabel("certified train loss (log scale)");
+        accuracy.Legend.FontSize = 13;
+        loss.YLabel("certified train loss (log)");
         LogTicks(loss.Axes.Left);
-        // the run legend is the top panel's; the same colours mean the same runs below
+        loss.HideLegend();   // the run legend is the top panel's; the same colours mean the same runs below
         schedule.YLabel("eps (solid)");
         double maxEps = curves.SelectMany(c => c.Rows).Select(r => r.Eps).DefaultIfEmpty(0).Max();
         schedule.Axes.SetLimitsY(0, maxEps > 0 ? maxEps * 1.05 : 1);
@@ -132,7 +133,7 @@ public static class LearningCurvePlot
     static void LogTicks(IAxis axis) =>
         axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
-            LabelFormatter = v => Math.Pow(10, v).ToString("G3", CultureInfo.InvariantCulture),
+            LabelFormatter = v => Math.Pow(10, v) is var x && x >= 1000 ? x.ToString("#,0", CultureInfo.InvariantCulture) : x.ToString("G3", CultureInfo.InvariantCulture),
             MinorTickGenerator = new ScottPlot.TickGenerators.EvenlySpacedMinorTickGenerator(5),
         };
 
