@@ -155,7 +155,7 @@ public static class ReproductionReport
                     mine.Count(x => x.Resolved.Run.Row == o.Resolved.Run.Row) > 1 ? $"{o.Resolved.Run.Row} ({o.Resolved.Run.Label})" : o.Resolved.Run.Row,
                     column, Path.Combine(FindRunDirectory(mainDir, elsewhere, o.RunLabel), "metrics.csv")));
                 var file = $"curves-{name}-{Reporting.LearningCurveFigures.Slug(column)}.png";
-                if (Reporting.LearningCurveFigures.Write(sources, Path.Combine(mainDir, file), $"{table.Name}, {column}: ").Count > 0)
+                if (Reporting.LearningCurveFigures.Write(sources, Path.Combine(mainDir, file), $"{table.Name}: ").Count > 0)
                     written.Add((name, column, file));
             }
         }
