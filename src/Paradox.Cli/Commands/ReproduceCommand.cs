@@ -26,7 +26,11 @@ public static class ReproduceCommand
         public readonly Option<string?> Only = Recursive(Cli.Option<string?>("only", "Only runs whose grid label matches this regular expression (e.g. 'FC-(box|hbox)$')"));
         public readonly Option<string?> MainDir = Recursive(Cli.Option<string?>("main_dir", "Directory of the runs, runs.db and report.* (default: runs/reproduce-<profile>)"));
         public readonly Option<string?> DataDir = Recursive(Cli.Option<string?>("data-dir", "Directory with the dataset files, passed to every run (default: the standard locations)"));
-        public readonly Option<bool> DryRun = Cli.Option<bool>("dry_run", "List the runs with their resolved settings, state and estimated time; run nothing");
+        public readonly Option<bool> DryRun = Cli.Option<bool>("dry_run", "List the runs with their resolved settings, state and estimated time; run nothing (with --emit: print the script)");
+        public readonly Option<string?> Emit = Cli.Option<string?>("emit", "Write a job script instead of training: slurm (a job array, one run per task) or parallel (commands for GNU parallel)");
+        public readonly Option<int?> CpusPerTask = Cli.Option<int?>("cpus_per_task", "--emit slurm: cores per array task (default: --threads, else 2)");
+        public readonly Option<int> Workers = Cli.Option("workers", "Train this many grid runs at once on this machine (child processes, --threads split between them)", 1);
+        public readonly Option<string[]> From = ListOptions.Create("from", "reproduce report: more directories holding run directories trained elsewhere and copied back (DIR/<run> or DIR/*/<run>)");
 
         static Option<T> Recursive<T>(Option<T> option)
         {
@@ -49,23 +53,35 @@ public static class ReproduceCommand
             `paradox train`); running the command again continues. Writes <main_dir>/report.md, report.json and report.csv.
             --seed is ignored: each run has the paper's seed. The device is cuda when available unless --device says otherwise.
             """);
-        foreach (var option in new Option[] { o.Grid, o.Profile, o.Tables, o.Datasets, o.Only, o.MainDir, o.DataDir, o.DryRun })
+        foreach (var option in new Option[] { o.Grid, o.Profile, o.Tables, o.Datasets, o.Only, o.MainDir, o.DataDir, o.DryRun, o.Emit, o.CpusPerTask, o.Workers })
             command.Options.Add(option);
-        var report = new Command("report", "Write <main_dir>/report.md, report.json and report.csv from the runs done so far (nothing is trained).");
+        var report = new Command("report", """
+            Write <main_dir>/report.md, report.json, report.csv and the learning-curve PNGs from the runs done so far (nothing
+            is trained); --from adds directories of runs trained elsewhere (Slurm tasks, other machines) and copied back.
+            """);
+        report.Options.Add(o.From);
         command.Subcommands.Add(report);
         report.SetBody(result =>
         {
             var plan = Plan.Read(result, o);
-            var outcomes = plan.WriteReport(null);
+            var from = ListOptions.Values(result, o.From);
+            foreach (var d in from ?? []) if (!Directory.Exists(d)) throw new ParadoxException($"--from: {d} is not a directory");
+            var outcomes = plan.WriteReport(null, from);
             Console.WriteLine($"{plan.Summary(outcomes)}; report written to {Path.Combine(plan.MainDir, "report.md")}");
             return 0;
         });
         command.SetBody(result =>
         {
+            var emit = result.GetValue(o.Emit);
+            if (emit is not null and not "slurm" and not "parallel") throw new ParadoxException($"--emit: unknown kind '{emit}' (expected slurm or parallel)");
+            int workers = result.GetValue(o.Workers);
+            if (workers < 1) throw new ParadoxException($"--workers: must be at least 1 (got {workers})");
+            if (result.GetValue(o.CpusPerTask) is < 1) throw new ParadoxException($"--cpus_per_task: must be at least 1 (got {result.GetValue(o.CpusPerTask)})");
             var plan = Plan.Read(result, o);
+            if (emit is not null) return plan.Emit(emit, result.GetValue(o.CpusPerTask), result.GetValue(o.DryRun));
             plan.Print();
             if (result.GetValue(o.DryRun)) return 0;
-            return plan.Execute();
+            return workers > 1 ? plan.ExecuteInWorkers(workers) : plan.Execute();
         });
         return command;
     }
@@ -79,6 +95,7 @@ public static class ReproduceCommand
         public required string MainDir { get; init; }
         public required IReadOnlyList<ResolvedRun> Runs { get; init; }
         public int? Threads { get; init; }
+        public required ReproduceCall Call { get; init; }
 
         public static Plan Read(ParseResult result, Options o)
         {
@@ -128,7 +145,9 @@ public static class ReproduceCommand
                 throw new ParadoxException(only is not null
                     ? $"--only: no run of {string.Join(", ", tables)} matches '{only}'"
                     : $"--datasets: no run of {string.Join(", ", tables)} is on {string.Join(", ", datasets ?? [])}");
-            return new Plan { Grid = grid, Profile = profile, Tables = tables, MainDir = mainDir, Runs = runs, Threads = threads };
+            var call = new ReproduceCall(Path.GetFullPath(result.GetValue(o.Grid)!), profile.Name, tables, Path.GetFullPath(mainDir),
+                dataDir is null ? null : Path.GetFullPath(dataDir), result.GetResult(Cli.Device) is { Implicit: false } ? device : null);
+            return new Plan { Grid = grid, Profile = profile, Tables = tables, MainDir = mainDir, Runs = runs, Threads = threads, Call = call };
         }
 
         static string DatasetName(string name)
@@ -274,11 +293,55 @@ public static class ReproduceCommand
             return TrainRunner.Resume(RunDir(r), Threads, r.Config.Device);
         }
 
-        public List<RunOutcome> WriteReport(IReadOnlyDictionary<string, string>? failures)
+        public List<RunOutcome> WriteReport(IReadOnlyDictionary<string, string>? failures, IReadOnlyList<string>? from = null)
         {
-            var outcomes = ReproductionReport.Collect(Runs, MainDir, Profile.Name, failures);
-            ReproductionReport.Write(Grid, Profile, MainDir, Tables, outcomes);
+            var outcomes = ReproductionReport.Collect(Runs, MainDir, Profile.Name, failures, from);
+            ReproductionReport.Write(Grid, Profile, MainDir, Tables, outcomes, from);
             return outcomes;
+        }
+
+        /// <summary>--emit: the script on stdout (--dry_run) or in &lt;main_dir&gt;/reproduce-&lt;profile&gt;.slurm|.parallel.</summary>
+        public int Emit(string kind, int? cpusPerTask, bool dryRun)
+        {
+            var runs = Runs.Where(r => r.Config is not null).ToList();
+            var text = kind == "slurm"
+                ? JobScripts.Slurm(Call, runs, cpusPerTask ?? Threads ?? 2, JobScripts.Launcher())
+                : JobScripts.Parallel(Call, runs, Threads ?? 1, JobScripts.Launcher());
+            if (dryRun) { Console.Write(text); return 0; }
+            Directory.CreateDirectory(MainDir);
+            var file = Path.Combine(MainDir, $"reproduce-{Profile.Name}.{kind}");
+            Paradox.IO.AtomicFile.WriteText(file, text);
+            Console.WriteLine(kind == "slurm"
+                ? $"wrote {file}: {runs.Count} array tasks; submit with: sbatch {file}"
+                : $"wrote {file}: {runs.Count} commands; run with: parallel -j N < {file}");
+            return 0;
+        }
+
+        /// <summary>--workers N: the runs still to do as child processes, N at once, threads split; then the report.</summary>
+        public int ExecuteInWorkers(int workers)
+        {
+            var todo = Runs.Where(r => State(r) is "new" or "resume").ToList();
+            int threads = WorkerPool.ThreadsPerWorker(Threads ?? Environment.ProcessorCount, workers);
+            Console.WriteLine($"{todo.Count} runs to do, {workers} at once with {threads} threads each");
+            bool stop = false;
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop = true; };
+            Console.CancelKeyPress += onCancel;
+            IReadOnlyDictionary<string, int> codes;
+            try
+            {
+                var jobs = todo.Select(r => (r.Run.Label, Call.Arguments(r.Run.Label, threads.ToString(CultureInfo.InvariantCulture)))).ToList();
+                codes = WorkerPool.ForAssembly(typeof(ReproduceCommand).Assembly.Location).Run(jobs, workers, () => stop, Console.WriteLine);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            var failures = codes.Where(c => c.Value is not 0 and not 130).ToDictionary(c => c.Key, c => $"exit code {c.Value}");
+            var outcomes = WriteReport(failures);
+            Console.WriteLine($"{Summary(outcomes)}; report written to {Path.Combine(MainDir, "report.md")}");
+            if (stop || codes.Values.Contains(130)) { Console.Error.WriteLine("interrupted: run the same command again to continue"); return 130; }
+            foreach (var (label, error) in failures) Console.Error.WriteLine($"failed: {label}: {error}");
+            return failures.Count > 0 ? 1 : 0;
         }
 
         public string Summary(IReadOnlyList<RunOutcome> outcomes) =>

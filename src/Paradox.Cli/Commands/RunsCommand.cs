@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Paradox.Reporting;
 using Paradox.Training;
 
 namespace Paradox.Cli.Commands;
@@ -23,6 +24,7 @@ public static class RunsCommand
         var command = new Command("runs", "List the training runs recorded in <main_dir>/runs.db (a run left running by a process that died is listed as killed).");
         foreach (var o in new Option[] { mainDir, status, label, dataset, net, domain, json }) command.Options.Add(o);
         command.Subcommands.Add(CreateShow(mainDir));
+        command.Subcommands.Add(CreatePlot(mainDir));
         command.SetBody(result =>
         {
             var filter = new RunFilter
@@ -56,6 +58,34 @@ public static class RunsCommand
             var run = store.Get(name) ?? throw new ParadoxException($"run {name} is not in {store.DatabasePath}");
             if (result.GetValue(json)) Console.WriteLine(RunViews.ToJson(run).ToJsonString(Indented));
             else RunViews.PrintRun(run);
+            return 0;
+        });
+        return command;
+    }
+
+    static Command CreatePlot(Option<string> mainDir)
+    {
+        var label = Cli.Option<string?>("label", "Only labels containing this text, or matching this glob (* and ?)");
+        var png = Cli.Option<string?>("png", "The PNG to write (one figure per dataset/net: several add -<dataset>-<net> to the name)");
+        var command = new Command("plot", """
+            Learning curves of the recorded runs from their metrics.csv: certified training accuracy, certified training
+            loss and the eps/kappa schedule per epoch, one line per run, one figure per dataset and network.
+            """);
+        command.Options.Add(label);
+        command.Options.Add(png);
+        command.SetBody(result =>
+        {
+            var file = result.GetValue(png) ?? throw new ParadoxException("--png: required (the PNG to write)");
+            if (!file.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new ParadoxException($"--png: {file} does not end in .png");
+            var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            if (!Directory.Exists(folder)) throw new ParadoxException($"--png: directory {folder} does not exist");
+            using var store = OpenExisting(result.GetValue(mainDir)!);
+            var runs = store.List(new RunFilter { Label = result.GetValue(label) });
+            if (runs.Count == 0) throw new ParadoxException($"--label: no run in {store.DatabasePath} matches '{result.GetValue(label)}'");
+            var sources = runs.Select(r => new LearningCurveFigures.Source(r.Label, $"{r.Config.Dataset} {r.Config.Net}", Path.Combine(r.RunDir, "metrics.csv")));
+            var written = LearningCurveFigures.Write(sources, file, "learning curves: ");
+            if (written.Count == 0) throw new ParadoxException($"--label: none of the {runs.Count} matching runs has finished an epoch (empty metrics.csv)");
+            foreach (var (group, path) in written) Console.WriteLine($"{group}: wrote {path}");
             return 0;
         });
         return command;

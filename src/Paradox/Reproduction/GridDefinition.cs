@@ -5,8 +5,15 @@ using System.Text.RegularExpressions;
 
 namespace Paradox.Reproduction;
 
-/// <summary>A table of the study: its rows (relaxations as printed in the paper) and columns (dataset/net), and the entries that fill it.</summary>
-public sealed record GridTable(string Name, string Title, string Note, string[] Rows, string[] Columns, IReadOnlyList<GridEntry> Entries);
+/// <summary>
+/// A table of the study: its rows (relaxations as printed in the paper) and columns (dataset/net), the entries that
+/// fill it, and optionally the paradox it tests (per column: does the loose row certify more than every tighter one).
+/// </summary>
+public sealed record GridTable(string Name, string Title, string Note, string[] Rows, string[] Columns, IReadOnlyList<GridEntry> Entries,
+    ParadoxClaim? Paradox = null);
+
+/// <summary>The study's claim for a table: in each column the <paramref name="Loose"/> row certifies more than every row of <paramref name="Tighter"/>.</summary>
+public sealed record ParadoxClaim(string Loose, string[] Tighter);
 
 /// <summary>
 /// One cell's run(s): the paper line labelled <paramref name="Run"/> in the flags file, extra flags replacing
@@ -82,7 +89,8 @@ public sealed class GridDefinition
     sealed record FileDto(string? Description, string? FlagsFile, Dictionary<string, ProfileDto>? Profiles, List<TableDto>? Tables,
         CostDto? Cost, List<PublishedDto>? Published);
     sealed record ProfileDto(string? Description, double? EpochScale, int? NEpochs, string? Flags, string[]? Tables, string[]? Datasets);
-    sealed record TableDto(string? Name, string? Title, string? Note, string[]? Rows, string[]? Columns, List<EntryDto>? Runs);
+    sealed record TableDto(string? Name, string? Title, string? Note, string[]? Rows, string[]? Columns, ParadoxDto? Paradox, List<EntryDto>? Runs);
+    sealed record ParadoxDto(string? Loose, string[]? Tighter);
     sealed record EntryDto(string? Run, string? Label, string? Row, string? Column, string? Flags, long[]? Seeds);
     sealed record CostDto(string? Source, Dictionary<string, Dictionary<string, double>>? StepSeconds, Dictionary<string, string>? DomainFamilies,
         Dictionary<string, int>? TrainImages, Dictionary<string, int>? TestImages, double? VerifyFactor);
@@ -126,7 +134,16 @@ public sealed class GridDefinition
                 FlagTokens.Groups(entry.Flags, $"{path}: table {name}, run {label}, flags");
                 entries.Add(entry);
             }
-            tables.Add(new GridTable(name, t.Title ?? name, t.Note ?? "", rows, columns, entries));
+            ParadoxClaim? claim = null;
+            if (t.Paradox is { } p)
+            {
+                var loose = p.Loose ?? throw Bad($"table {name}: paradox.loose is missing");
+                var tighter = p.Tighter is { Length: > 0 } x ? x : throw Bad($"table {name}: paradox.tighter is missing or empty");
+                foreach (var row in tighter.Prepend(loose))
+                    if (!rows.Contains(row)) throw Bad($"table {name}: paradox row '{row}' is not one of the table's rows");
+                claim = new ParadoxClaim(loose, tighter);
+            }
+            tables.Add(new GridTable(name, t.Title ?? name, t.Note ?? "", rows, columns, entries, claim));
         }
 
         var profiles = new Dictionary<string, GridProfile>();

@@ -36,7 +36,7 @@ public static class ReproductionReport
     /// or pending.
     /// </summary>
     public static List<RunOutcome> Collect(IReadOnlyList<ResolvedRun> runs, string mainDir, string profile,
-        IReadOnlyDictionary<string, string>? sessionFailures = null)
+        IReadOnlyDictionary<string, string>? sessionFailures = null, IReadOnlyList<string>? elsewhere = null)
     {
         IReadOnlyList<RunRecord> records = [];
         if (File.Exists(RunStore.PathIn(mainDir)))
@@ -48,7 +48,7 @@ public static class ReproductionReport
         foreach (var r in runs)
         {
             var label = r.RunLabel(profile);
-            var dir = new RunDirectory(Path.Combine(mainDir, label));
+            var dir = new RunDirectory(FindRunDirectory(mainDir, elsewhere, label));
             var record = records.FirstOrDefault(x => x.Label == label);
             if (File.Exists(dir.ResultsFile))
             {
@@ -68,6 +68,21 @@ public static class ReproductionReport
                 outcomes.Add(new RunOutcome(r, label, RunOutcome.Pending, null, null, false, null, null));
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Where the run directory <paramref name="label"/> is: `mainDir/label`, else the first of `DIR/label` and
+    /// `DIR/*/label` over <paramref name="elsewhere"/> (directories trained on other machines and copied back) that
+    /// holds results.json, else one that holds config.json; `mainDir/label` when none does.
+    /// </summary>
+    public static string FindRunDirectory(string mainDir, IReadOnlyList<string>? elsewhere, string label)
+    {
+        var home = Path.Combine(mainDir, label);
+        if (elsewhere is null or { Count: 0 } || File.Exists(new RunDirectory(home).ResultsFile)) return home;
+        var candidates = elsewhere.SelectMany(d => Directory.Exists(d)
+            ? Directory.EnumerateDirectories(d).Order(StringComparer.Ordinal).Select(sub => Path.Combine(sub, label)).Prepend(Path.Combine(d, label))
+            : []).Prepend(home).Where(Directory.Exists).Select(d => new RunDirectory(d)).ToList();
+        return (candidates.FirstOrDefault(d => File.Exists(d.ResultsFile)) ?? candidates.FirstOrDefault(d => File.Exists(d.ConfigFile)))?.Path ?? home;
     }
 
     /// <summary>Standard and certified accuracy (%) at the first eps of results.json, for the run's first verify domain.</summary>
@@ -113,12 +128,41 @@ public static class ReproductionReport
 
     // ---------------------------------------------------------------- writing
 
-    public static void Write(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables, IReadOnlyList<RunOutcome> outcomes)
+    public static void Write(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables, IReadOnlyList<RunOutcome> outcomes,
+        IReadOnlyList<string>? elsewhere = null)
     {
         Directory.CreateDirectory(mainDir);
-        AtomicFile.WriteText(Path.Combine(mainDir, "report.md"), Markdown(grid, profile, mainDir, tables, outcomes));
-        AtomicFile.WriteText(Path.Combine(mainDir, "report.json"), Json(grid, profile, mainDir, outcomes).ToJsonString(Indented) + "\n");
+        var verdicts = tables.SelectMany(t => ParadoxVerdicts.Judge(grid.Table(t), outcomes, profile.Name)).ToList();
+        var curves = WriteCurves(grid, mainDir, tables, outcomes, elsewhere);
+        AtomicFile.WriteText(Path.Combine(mainDir, "report.md"), Markdown(grid, profile, mainDir, tables, outcomes, verdicts, curves));
+        AtomicFile.WriteText(Path.Combine(mainDir, "report.json"), Json(grid, profile, mainDir, outcomes, verdicts).ToJsonString(Indented) + "\n");
         AtomicFile.WriteText(Path.Combine(mainDir, "report.csv"), Csv(outcomes));
+    }
+
+    /// <summary>
+    /// One learning-curve PNG per table column with recorded epochs, `curves-&lt;table&gt;-&lt;column&gt;.png` in the main
+    /// directory, one line per row (relaxation). Returns (table, column, file name) of each written.
+    /// </summary>
+    static List<(string Table, string Column, string File)> WriteCurves(GridDefinition grid, string mainDir, IReadOnlyList<string> tables,
+        IReadOnlyList<RunOutcome> outcomes, IReadOnlyList<string>? elsewhere)
+    {
+        var written = new List<(string, string, string)>();
+        foreach (var name in tables)
+        {
+            var table = grid.Table(name);
+            foreach (var column in table.Columns)
+            {
+                var mine = outcomes.Where(o => o.Resolved.Run.Table == name && o.Resolved.Run.Column == column)
+                    .OrderBy(o => Array.IndexOf(table.Rows, o.Resolved.Run.Row)).ToList();
+                var sources = mine.Select(o => new Reporting.LearningCurveFigures.Source(
+                    mine.Count(x => x.Resolved.Run.Row == o.Resolved.Run.Row) > 1 ? $"{o.Resolved.Run.Row} ({o.Resolved.Run.Label})" : o.Resolved.Run.Row,
+                    column, Path.Combine(FindRunDirectory(mainDir, elsewhere, o.RunLabel), "metrics.csv")));
+                var file = $"curves-{name}-{Reporting.LearningCurveFigures.Slug(column)}.png";
+                if (Reporting.LearningCurveFigures.Write(sources, Path.Combine(mainDir, file), $"{table.Name}: ").Count > 0)
+                    written.Add((name, column, file));
+            }
+        }
+        return written;
     }
 
     static string Percent(double? v) => v is { } x ? x.ToString("0.0", CultureInfo.InvariantCulture) : "—";
@@ -133,7 +177,8 @@ public static class ReproductionReport
         return done.Count < runs.Count ? $"{text} ({done.Count}/{runs.Count})" : text;
     }
 
-    static string Markdown(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables, IReadOnlyList<RunOutcome> outcomes)
+    static string Markdown(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables, IReadOnlyList<RunOutcome> outcomes,
+        IReadOnlyList<ParadoxVerdict> verdicts, IReadOnlyList<(string Table, string Column, string File)> curves)
     {
         var md = new StringBuilder();
         md.AppendLine($"# Reproduction of \"On the Paradox of Certified Training\": profile `{profile.Name}`");
@@ -176,6 +221,17 @@ public static class ReproductionReport
             }
             foreach (var source in published.Select(p => p.Source).Distinct())
                 md.AppendLine().AppendLine($"Paper numbers: {source}.");
+            if (table.Paradox is { } claim)
+            {
+                md.AppendLine();
+                md.AppendLine($"Does the paradox ({claim.Loose} certifies more than {string.Join(", ", claim.Tighter)}) reproduce?");
+                md.AppendLine();
+                var mineVerdicts = verdicts.Where(v => v.Table == name).ToList();
+                if (mineVerdicts.Count == 0) md.AppendLine("* no column has a finished run yet.");
+                foreach (var v in mineVerdicts) md.AppendLine($"* {v.Sentence}");
+            }
+            foreach (var (_, column, file) in curves.Where(c => c.Table == name))
+                md.AppendLine().AppendLine($"![learning curves, {column}]({file})");
         }
         var open = outcomes.Where(o => o.Status != RunOutcome.Finished).ToList();
         if (open.Count > 0)
@@ -189,12 +245,17 @@ public static class ReproductionReport
         return md.ToString();
     }
 
-    static JsonObject Json(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<RunOutcome> outcomes) => new()
+    static JsonObject Json(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<RunOutcome> outcomes,
+        IReadOnlyList<ParadoxVerdict> verdicts) => new()
     {
         ["grid"] = grid.Path,
         ["profile"] = profile.Name,
         ["main_dir"] = Path.GetFullPath(mainDir),
         ["written_at"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        ["paradox"] = new JsonArray([.. verdicts.Select(v => (JsonNode)new JsonObject
+        {
+            ["table"] = v.Table, ["column"] = v.Column, ["reproduces"] = v.Reproduces, ["sentence"] = v.Sentence,
+        })]),
         ["runs"] = new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
         {
             ["label"] = o.Resolved.Run.Label,

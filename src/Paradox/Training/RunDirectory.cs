@@ -20,9 +20,18 @@ public sealed class RunDirectory(string path)
     public string InterruptedCheckpoint => System.IO.Path.Combine(Path, "interrupted.ckpt");
     public string EpochCheckpoint(int epoch) => System.IO.Path.Combine(Path, $"epoch-{epoch}.ckpt");
 
-    /// <summary>metrics.csv's header: epoch, the method's schedule coefficients (eps,kappa,beta for provable training), lr, the epoch's averages.</summary>
+    /// <summary>
+    /// metrics.csv's header: epoch, the method's schedule coefficients (eps,kappa,beta for provable training), lr, the epoch's
+    /// averages, and last the certified loss (empty where no step computed it).
+    /// </summary>
     public static string MetricsHeader(IEnumerable<string> coefficients) =>
-        string.Join(",", ["epoch", .. coefficients, "lr", "loss", "train_accuracy", "train_certified_accuracy", "seconds"]);
+        string.Join(",", [.. HeaderWithoutCertifiedLoss(coefficients), CertifiedLossColumn]);
+
+    const string CertifiedLossColumn = "train_certified_loss";
+
+    // runs begun before train_certified_loss was recorded; resuming one pads its rows with an empty value
+    static string[] HeaderWithoutCertifiedLoss(IEnumerable<string> coefficients) =>
+        ["epoch", .. coefficients, "lr", "loss", "train_accuracy", "train_certified_accuracy", "seconds"];
 
     public static string MetricsHeader(TrainConfig config) => MetricsHeader(TrainingMethodCatalog.Coefficients(config).Select(c => c.Name));
 
@@ -79,11 +88,15 @@ public sealed class RunDirectory(string path)
 
     public void AppendMetrics(EpochMetrics m)
     {
-        object[] values = [m.Epoch, .. m.Schedule.Coefficients.Select(c => (object)c.Value), m.Schedule.Lr, m.Loss, m.TrainAccuracy, m.TrainCertifiedAccuracy,
-            Math.Round(m.Seconds, 3)];
-        var line = string.Join(",", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
-        var header = MetricsHeader(m.Schedule.Coefficients.Select(c => c.Key));
+        object?[] values = [m.Epoch, .. m.Schedule.Coefficients.Select(c => (object)c.Value), m.Schedule.Lr, m.Loss, m.TrainAccuracy, m.TrainCertifiedAccuracy,
+            Math.Round(m.Seconds, 3), m.CertifiedLoss];
+        var line = string.Join(",", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""));
+        var coefficients = m.Schedule.Coefficients.Select(c => c.Key).ToList();
+        var header = MetricsHeader(coefficients);
         var existing = File.Exists(MetricsFile) ? File.ReadAllText(MetricsFile) : header + "\n";
+        var oldHeader = string.Join(",", HeaderWithoutCertifiedLoss(coefficients));
+        if (existing.StartsWith(oldHeader + "\n", StringComparison.Ordinal))
+            existing = string.Concat(existing.Split('\n').Select((row, i) => i == 0 ? header + "\n" : row.Length > 0 ? row + ",\n" : ""));
         AtomicFile.WriteText(MetricsFile, existing + line + "\n");
     }
 

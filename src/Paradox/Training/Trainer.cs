@@ -94,7 +94,7 @@ public sealed class Trainer : IDisposable
         }
         var done = Position.Totals;
         Position = new TrainingPosition(epoch + 1, 0, step, EpochTotals.Zero);
-        return new EpochMetrics(epoch, values, done.MeanLoss, done.Accuracy, done.CertifiedAccuracy, done.Seconds);
+        return new EpochMetrics(epoch, values, done.MeanLoss, done.Accuracy, done.CertifiedAccuracy, done.Seconds, done.MeanCertifiedLoss);
     }
 
     /// <summary>One optimizer step; the batch is split into `batch_pieces` whose gradients are accumulated.</summary>

@@ -122,7 +122,10 @@ public class GridFileTests
         double[] milestones = [1, 1];
         Assert.Equal([1.0, 1.0], smoke.LrMilestones);
         Assert.Equal(paper with { NEpochs = 1, WarmupEpochs = 0, MixEpochs = 1, LrMilestones = milestones }, smoke with { LrMilestones = milestones });
-        Assert.Equal(["--percent", "5", "--verify_max_tests", "1000"], Grid.Profile("cpu2").Flags);
+        // cpu2: the full training set and the whole test set; only the epochs change
+        Assert.Empty(Grid.Profile("cpu2").Flags);
+        var cpu2 = Grid.Profile("cpu2").Apply(paper);
+        Assert.Equal((100, (int?)null, (int?)null), (cpu2.Percent, cpu2.NTrain, cpu2.VerifyMaxTests));
     }
 
     [Fact]
@@ -158,6 +161,33 @@ public class GridFileTests
         Assert.Equal(86.8, Grid.Published.Single(p => p.Row == "Box").Certified);
         using var json = JsonDocument.Parse(File.ReadAllText(GridPath));
         Assert.True(json.RootElement.TryGetProperty("profiles", out _));
+        Assert.Equal("Box", Grid.Table("table2").Paradox!.Loose);
+        Assert.Equal(["hBox", "CROWN-IBP (R)", "DeepZ", "CROWN"], Grid.Table("table2").Paradox!.Tighter);
+    }
+
+    static RunOutcome Finished(string row, string column, double? cert, string status = "finished") =>
+        new(new ResolvedRun(new GridRun(row, "table2", row, column, "p", []), null, null, null), row + "-cpu2", status, 99, cert, false, null, null);
+
+    [Fact]
+    public void The_paradox_verdict_says_whether_box_certifies_most()
+    {
+        var table = Grid.Table("table2");
+        string[] tighter = ["hBox", "CROWN-IBP (R)", "DeepZ", "CROWN"];
+        var all = tighter.Select((r, i) => Finished(r, "MNIST CONV", 80 - i)).ToList();
+        var yes = Assert.Single(ParadoxVerdicts.Judge(table, [Finished("Box", "MNIST CONV", 86.8), .. all], "cpu2"));
+        Assert.True(yes.Reproduces);
+        Assert.Equal("MNIST CONV (table2, profile cpu2): the paradox reproduces: Box certifies 86.8 %, more than every tighter relaxation " +
+                     "(hBox 80.0, CROWN-IBP (R) 79.0, DeepZ 78.0, CROWN 77.0).", yes.Sentence);
+        var no = Assert.Single(ParadoxVerdicts.Judge(table, [Finished("Box", "MNIST CONV", 79.5), .. all], "cpu2"));
+        Assert.False(no.Reproduces);
+        Assert.Contains("does NOT reproduce: Box certifies 79.5 %, not more than hBox 80.0", no.Sentence);
+        // a tie is not "more"; Box ahead of the finished rows with others pending is open; CROWN-IBP (1 -> 0) is not in the claim
+        Assert.False(ParadoxVerdicts.Judge(table, [Finished("Box", "MNIST CONV", 80), .. all], "cpu2").Single().Reproduces);
+        var open = ParadoxVerdicts.Judge(table, [Finished("Box", "MNIST CONV", 90), all[0], Finished("CROWN-IBP", "MNIST CONV", 95),
+            Finished("DeepZ", "MNIST CONV", null, "pending")], "cpu2").Single();
+        Assert.Null(open.Reproduces);
+        Assert.Contains("not finished: CROWN-IBP (R), DeepZ, CROWN", open.Sentence);
+        Assert.Empty(ParadoxVerdicts.Judge(table, [Finished("CROWN-IBP", "MNIST FC", 50)], "cpu2"));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class BatchPieces(ITrainingMethod method, int pieces)
             {
                 long correct = parts.NaturalLogits.argmax(1).eq(yp).sum().item<long>();
                 long certified = parts.WorstCaseLogits is null ? 0 : ProvableTraining.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
-                totals += new EpochTotals(parts.Total.item<float>() * size, correct, certified, size, 0);
+                totals += EpochTotals.Of(parts.Total.item<float>() * size, correct, certified, size, parts.Certified);
             }
         }
         return totals;

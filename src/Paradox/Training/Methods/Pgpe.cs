@@ -221,7 +221,7 @@ public sealed class PgpeTraining(PgpeParameters parameters, Relaxation relaxatio
                 var parts = Loss(network, x.narrow(0, start, m), yp, schedule);
                 long correct = parts.NaturalLogits.argmax(1).eq(yp).sum().item<long>();
                 long certified = parts.WorstCaseLogits is null ? 0 : ProvableTraining.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
-                totals += new EpochTotals(mean * m, correct, certified, m, 0);
+                totals += EpochTotals.Of(mean * m, correct, certified, m, parts.Certified);
             }
         return totals;
     }
