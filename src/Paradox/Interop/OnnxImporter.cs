@@ -21,7 +21,20 @@ public static class OnnxImporter
     public static Network Load(string path, DatasetInfo? dataset = null, Device? device = null)
     {
         if (!File.Exists(path)) throw new ParadoxException($"--model: file not found: {path}");
-        return Read(File.ReadAllBytes(path), path, dataset, device);
+        byte[] bytes;
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                using var gz = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+                using var memory = new MemoryStream();
+                gz.CopyTo(memory);
+                bytes = memory.ToArray();
+            }
+            catch (InvalidDataException e) { throw new ParadoxException($"{path}: not a gzip file ({e.Message})"); }
+        }
+        else bytes = File.ReadAllBytes(path);
+        return Read(bytes, path, dataset, device);
     }
 
     /// <summary>Parses ONNX bytes; <paramref name="source"/> names the file in errors. With a dataset the network takes its image shape.</summary>

@@ -21,7 +21,7 @@ public static class ModelFile
     {
         device ??= CPU;
         if (!File.Exists(path)) throw new ParadoxException($"--model: file not found: {path}");
-        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return Interop.OnnxImporter.Load(path, hints.Dataset, device);
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".onnx.gz", StringComparison.OrdinalIgnoreCase)) return Interop.OnnxImporter.Load(path, hints.Dataset, device);
         return TensorFile.HasMagic(path) ? LoadCheckpoint(path, hints, device) : LoadPyTorch(path, hints, device);
     }
 
