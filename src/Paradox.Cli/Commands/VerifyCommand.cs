@@ -47,7 +47,7 @@ public static class VerifyCommand
             var device = Cli.ConfigureRuntime(result);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var property = VnnLib.Load(prop);
-            using var network = OnnxImporter.Load(net, device: device);
+            var network = OnnxImporter.Load(net, device: device);
             VerifyOutcome outcome;
             try
             {
@@ -58,6 +58,7 @@ public static class VerifyCommand
             {
                 outcome = new VerifyOutcome(Verdict.Error, "internal", watch.Elapsed.TotalSeconds, null, null, e.Message.Split('\n')[0]);
             }
+            if (!outcome.StepStillRunning) network.Dispose(); // else the abandoned step still reads it
             outcome = outcome with { Seconds = watch.Elapsed.TotalSeconds };
             if (result.GetValue(resultFile) is { } rf) AtomicFile.Write(rf, s => s.Write(System.Text.Encoding.UTF8.GetBytes(VnnComp.ResultText(outcome))));
             if (result.GetValue(json) is { } jf) WriteJson(jf, VnnComp.Json(outcome, net, prop));

@@ -135,9 +135,23 @@ public static class OnnxImporter
                 "Squeeze" => In(0).reshape(SqueezeShape(In(0).shape)),
                 "Unsqueeze" => In(0).reshape(UnsqueezeShape(In(0).shape)),
                 "Shape" => tensor(In(0).shape),
+                "Cast" => In(0),
+                "Gather" => Gather(In(0), In(1)),
+                "Concat" => cat(node.Input.Select(i => constants[i]).ToArray(), Int("axis", 0)),
                 _ => throw Unsupported($"op {node.OpType} on constants"),
             };
             constants[node.Output[0]] = result;
+        }
+
+        Tensor Gather(Tensor values, Tensor indices)
+        {
+            long axis = Int("axis", 0);
+            if (axis < 0) axis += values.dim();
+            var flat = indices.to(ScalarType.Int64).reshape(-1);
+            flat = where(flat.lt(0), flat + values.shape[axis], flat);
+            var picked = values.index_select(axis, flat);
+            long[] shape = [.. values.shape[..(int)axis], .. indices.shape, .. values.shape[(int)(axis + 1)..]];
+            return picked.reshape(shape);
         }
 
         Tensor ConstantValue()
@@ -158,6 +172,12 @@ public static class OnnxImporter
 
         void DataNode()
         {
+            if (node.OpType == "Shape" && node.Input.Count == 1 && node.Input[0] == data)
+            {
+                // Used by exporters to build a Reshape target (x.view(x.size(0), -1)); the batch is one sample.
+                constants[node.Output[0]] = tensor(onnxShape);
+                return;
+            }
             var dataInputs = node.Input.Where(i => i.Length > 0 && !constants.ContainsKey(i)).Distinct().ToList();
             if (dataInputs.Count != 1 || dataInputs[0] != data)
                 throw new ParadoxException($"{NodeName}: takes {(dataInputs.Count == 1 ? $"'{dataInputs[0]}', which is not the current data" : $"{dataInputs.Count} non-constant inputs")}; only a chain of layers is supported");

@@ -76,9 +76,10 @@ public static class VnnComp
         try
         {
             var property = VnnLib.Load(vnnlib);
-            using var network = OnnxImporter.Load(onnx);
+            var network = OnnxImporter.Load(onnx);
             var remaining = options with { TimeoutSeconds = Math.Max(1e-3, options.TimeoutSeconds - watch.Elapsed.TotalSeconds) };
             var outcome = new PropertyVerifier(remaining).Verify(network, property, generator);
+            if (!outcome.StepStillRunning) network.Dispose(); // else the abandoned step still reads it
             return outcome with { Seconds = watch.Elapsed.TotalSeconds };
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -29,6 +29,9 @@ public sealed record VerifyOptions(double TimeoutSeconds = 60, int PgdRestarts =
 public sealed record VerifyOutcome(Verdict Verdict, string Method, double Seconds, double[]? Input, double[]? Output, string Detail)
 {
     public string VerdictText => Verdict.ToString().ToLowerInvariant();
+
+    /// <summary>A bounding step that ran past the time limit is still running on the network: do not dispose it.</summary>
+    public bool StepStillRunning { get; init; }
 }
 
 /// <summary>
@@ -83,7 +86,7 @@ public sealed class PropertyVerifier(VerifyOptions options)
             {
                 var stage = Task.Run(() => name == "milp" ? Milp(network, property, open, Remaining()) : Relax(network, property, open, name));
                 if (!stage.Wait(TimeSpan.FromSeconds(Math.Max(0, Remaining()))))
-                    return Done(Verdict.Timeout, name, $"time limit reached in {name}; {open.Count} case(s) open");
+                    return Done(Verdict.Timeout, name, $"time limit reached in {name}; {open.Count} case(s) open") with { StepStillRunning = true };
                 var result = stage.Result;
                 if (result.Counterexample is { } cx) return Done(Verdict.Sat, name, $"case {cx.Case}: {name} counterexample", cx.X, cx.Y);
                 open = open.Except(result.Proven).ToList();

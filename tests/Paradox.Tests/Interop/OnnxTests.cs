@@ -178,6 +178,21 @@ public class OnnxTests
     }
 
     [Fact]
+    public void Flatten_through_shape_gather_concat_reshape()
+    {
+        // PyTorch's x.view(x.size(0), -1) exported as a computed shape.
+        var g = new OnnxTestGraph([1, 1, 28, 28]);
+        var x = g.Current;
+        g.Node("Shape", [x]);
+        g.Node("Gather", [g.Current, g.Ints(0)], Int("axis", 0));
+        g.Node("Concat", [g.Current, g.Ints(-1)], Int("axis", 0));
+        g.Node("Cast", [g.Current], Int("to", 7));
+        g.Node("Reshape", [x, g.Current]);
+        g.Node("Gemm", [g.Current, g.Constant(10, 784), g.Constant(10)], Int("transB", 1));
+        CheckImport(g, [1, 1, 28, 28], "shape").Dispose();
+    }
+
+    [Fact]
     public void Imported_network_with_a_dataset_takes_images()
     {
         var g = new OnnxTestGraph([1, 784]);
