@@ -89,6 +89,8 @@ public sealed class ModelOptions
     public LabeledImages LoadTestSet(ParseResult result, Network network, int? n)
     {
         if (n is < 1) throw new ParadoxException($"--n: must be at least 1 (got {n})");
+        if (network.Dataset.Name == Interop.OnnxImporter.Architecture)
+            throw new ParadoxException($"{result.GetValue(Model)}: an ONNX model does not record its dataset: pass --dataset");
         var data = DatasetCatalog.Load(network.Dataset, train: false, result.GetValue(DataDir));
         if (n is null || n >= data.Count) return data;
         var head = data.Take(n.Value);

@@ -37,7 +37,8 @@ public sealed record VerifyOutcome(Verdict Verdict, string Method, double Second
 /// <summary>
 /// Decides a VNNLIB property on a network within a time limit. Falsification first: the centre of every case's box,
 /// then PGD with restarts on every case (minimising the violation of its atoms). Then, on the cases still open,
-/// box -> deeppoly -> triangle LP -> milp: a case is unreachable when the relaxation's sound lower bound of one of its
+/// box -> deeppoly -> triangle LP -> milp (the MILP begins with the triangle LP, so on networks small enough for it
+/// the separate triangle step is skipped): a case is unreachable when the relaxation's sound lower bound of one of its
 /// atoms `a.Y + c` is positive (beyond a float32 margin). `sat` is returned only for a point that, clamped to the box
 /// and re-evaluated in float64, makes every atom of a case hold; `unsat` only when every case is proven
 /// unreachable by a sound relaxation; anything else is `unknown` (or `timeout` when the limit ran out).
@@ -77,16 +78,25 @@ public sealed class PropertyVerifier(VerifyOptions options)
         // Sound bounds on what is still open.
         var notes = new List<string>();
         string last = "pgd";
-        foreach (var name in new[] { "box", "deeppoly", "triangle", "milp" })
+        // The MILP starts from the triangle LP's bounds (and skips the atoms they prove): on networks it accepts, a
+        // separate triangle step would solve the same LPs twice.
+        var steps = network.ReluNeuronCount <= options.MilpMaxRelus ? new[] { "box", "deeppoly", "milp" } : ["box", "deeppoly", "triangle", "milp"];
+        foreach (var name in steps)
         {
             if (open.Count == 0) break;
             if (Expired()) return Done(Verdict.Timeout, last, $"time limit reached before {name}; {open.Count} case(s) open");
             last = name;
+            using var cancel = new CancellationTokenSource();
             try
             {
-                var stage = Task.Run(() => name == "milp" ? Milp(network, property, open, Remaining()) : Relax(network, property, open, name));
+                var stage = Task.Run(() => name == "milp" ? Milp(network, property, open, Remaining(), cancel.Token) : Relax(network, property, open, name, cancel.Token));
                 if (!stage.Wait(TimeSpan.FromSeconds(Math.Max(0, Remaining()))))
-                    return Done(Verdict.Timeout, name, $"time limit reached in {name}; {open.Count} case(s) open") with { StepStillRunning = true };
+                {
+                    // The LPs stop at the next solve; SCIP at its own time limit. Wait briefly so the network can be released.
+                    cancel.Cancel();
+                    bool ended = ((IAsyncResult)stage).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10));
+                    return Done(Verdict.Timeout, name, $"time limit reached in {name}; {open.Count} case(s) open") with { StepStillRunning = !ended };
+                }
                 var result = stage.Result;
                 if (result.Counterexample is { } cx) return Done(Verdict.Sat, name, $"case {cx.Case}: {name} counterexample", cx.X, cx.Y);
                 open = open.Except(result.Proven).ToList();
@@ -94,6 +104,7 @@ public sealed class PropertyVerifier(VerifyOptions options)
                 if (result.TimedOut && open.Count > 0) return Done(Verdict.Timeout, name, $"{name} ran out of time; {open.Count} case(s) open");
             }
             catch (AggregateException e) when (e.InnerException is ParadoxException p) { notes.Add($"{name}: {p.Message}"); }
+            catch (AggregateException e) when (e.InnerException is OperationCanceledException) { notes.Add($"{name} cancelled"); }
             catch (AggregateException e) { notes.Add($"{name} failed: {e.InnerException?.Message}"); }
         }
         if (open.Count == 0) return Done(Verdict.Unsat, last, $"every case proven unreachable by {last}");
@@ -256,7 +267,7 @@ public sealed class PropertyVerifier(VerifyOptions options)
         return RelativeMargin * scale;
     }
 
-    static StageResult Relax(Network network, VnnProperty p, List<int> open, string name)
+    static StageResult Relax(Network network, VnnProperty p, List<int> open, string name, CancellationToken cancel)
     {
         var relaxation = RelaxationCatalog.Create(name);
         if (relaxation.IsEstimate) throw new InvalidOperationException("an estimate is never a proof");
@@ -266,14 +277,22 @@ public sealed class PropertyVerifier(VerifyOptions options)
             using var scope = NewDisposeScope();
             var (spec, rows) = Spec(network, p, group);
             using var region = Region(network, p.Cases[group[0]]);
-            var lower = relaxation.Engine.Bound(network, region, spec, recordLayers: false).Lower.to(float64).cpu().data<double>().ToArray();
+            double[] lower;
+            if (relaxation.Engine is TriangleLpEngine)
+            {
+                // Directly, so that the deadline can stop the LPs between solves.
+                var problem = TriangleLpEngine.Problem.From(network, region, spec);
+                problem.Cancel = cancel;
+                lower = TriangleLpEngine.Solve(problem, 0).Lower; // dual bounds with their margin already subtracted
+            }
+            else lower = relaxation.Engine.Bound(network, region, spec, recordLayers: false).Lower.to(float64).cpu().data<double>().ToArray();
             foreach (var (k, row, atom) in rows)
                 if (lower[row] > Margin(network, p.Cases[k], atom) && !proven.Contains(k)) proven.Add(k);
         }
         return new StageResult(proven);
     }
 
-    StageResult Milp(Network network, VnnProperty p, List<int> open, double seconds)
+    StageResult Milp(Network network, VnnProperty p, List<int> open, double seconds, CancellationToken cancel)
     {
         var proven = new List<int>();
         bool timedOut = false;
@@ -289,7 +308,7 @@ public sealed class PropertyVerifier(VerifyOptions options)
             using var scope = NewDisposeScope();
             var (spec, rows) = Spec(network, p, cases);
             using var region = Region(network, p.Cases[cases[0]]);
-            var (_, _, milp) = engine.Solve(network, region, spec);
+            var (_, _, milp) = engine.Solve(network, region, spec, cancel);
             var sample = milp[0];
             // Any point the solver found is tried against every case of the unit (checked in float64).
             foreach (var point in sample.Minimizers.Append(sample.Counterexample).OfType<double[]>())

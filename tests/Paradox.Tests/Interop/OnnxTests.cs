@@ -193,6 +193,32 @@ public class OnnxTests
     }
 
     [Fact]
+    public void Relaxations_bound_an_imported_network_with_folded_and_materialised_ops()
+    {
+        var g = new OnnxTestGraph([1, 1, 12, 12], seed: 4);
+        g.Node("Sub", [g.Current, g.Constant(tensor(0.2f))]);
+        g.Node("Conv", [g.Current, g.Constant(3, 1, 3, 3), g.Constant(3)], Ints("pads", 1, 1, 1, 1));
+        g.Node("Relu");
+        g.Node("BatchNormalization", [g.Current, g.Constant(tensor(new float[] { -1.5f, 0.5f, 2f })), g.Constant(3), g.Constant(3), g.Constant(tensor(new float[] { 1, 2, 3 }))]);
+        g.Node("Relu");
+        g.Node("Flatten");
+        g.Node("MatMul", [g.Current, g.Constant(3 * 12 * 12, 4)]);
+        g.Node("Add", [g.Current, g.Constant(4)]);
+        using var network = CheckImport(g, [1, 1, 12, 12], "relax");
+        using var x = rand([1, 1, 12, 12], generator: new Generator(9));
+        var region = new Paradox.Relaxations.InputRegion((x - 0.05).clamp(0, 1), (x + 0.05).clamp(0, 1));
+        using var samples = region.Lower + rand([500, 1, 12, 12], generator: new Generator(10)) * (region.Upper - region.Lower);
+        using var outputs = network.Forward(samples);
+        var spec = Paradox.Relaxations.FinalSpec.Merge(network, eye(4).unsqueeze(0), needUpper: true);
+        foreach (var name in new[] { "box", "zono", "deeppoly", "triangle" })
+        {
+            var r = Paradox.Relaxations.RelaxationCatalog.Create(name).Engine.Bound(network, region, spec, false);
+            Assert.True(r.Lower[0].le(outputs.min(0).values + 1e-5).all().item<bool>(), $"{name}: a lower bound above a sampled output");
+            Assert.True(r.Upper![0].ge(outputs.max(0).values - 1e-5).all().item<bool>(), $"{name}: an upper bound below a sampled output");
+        }
+    }
+
+    [Fact]
     public void Imported_network_with_a_dataset_takes_images()
     {
         var g = new OnnxTestGraph([1, 784]);
