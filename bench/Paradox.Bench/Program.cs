@@ -6,6 +6,7 @@ using Paradox.Bench;
 //   dotnet run -c Release --project bench/Paradox.Bench -- train-step [--domains ...] [--nets FC,CONV]
 //   dotnet run -c Release --project bench/Paradox.Bench -- forward
 //   dotnet run -c Release --project bench/Paradox.Bench -- micro [BenchmarkDotNet args]
+Paradox.TorchRuntime.PrepareProcess(); // before anything loads libtorch
 var verb = args.FirstOrDefault() ?? "certify";
 var rest = args.Skip(1).ToArray();
 switch (verb)

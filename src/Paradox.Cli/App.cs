@@ -27,6 +27,7 @@ public static class App
         root.Subcommands.Add(LandscapeCommand.Create());
         root.Subcommands.Add(SensitivityCommand.Create());
         root.Subcommands.Add(ContinuityCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         return root;

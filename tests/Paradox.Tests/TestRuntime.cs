@@ -6,5 +6,9 @@ namespace Paradox.Tests;
 static class TestRuntime
 {
     [ModuleInitializer]
-    internal static void Configure() => TorchRuntime.Configure(null, "cpu", 0);
+    internal static void Configure()
+    {
+        TorchRuntime.PrepareProcess();
+        TorchRuntime.ConfigureTestProcess();
+    }
 }

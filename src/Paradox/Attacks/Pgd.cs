@@ -31,6 +31,7 @@ public static class Pgd
     public static Result Attack(Network network, Tensor x, Tensor y, Tensor eps, PgdOptions options, Generator? generator = null)
     {
         options.Validate();
+        TorchRuntime.RequireSoundKernels();
         using var e = InputRegion.Radius(eps, x);
         using var region = InputRegion.Ball(x, e);
         var best = x.detach().clone();

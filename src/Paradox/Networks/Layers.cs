@@ -20,7 +20,7 @@ public abstract class Layer : IDisposable
     public virtual IEnumerable<(string Name, Tensor Value)> Buffers() => [];
     public virtual string Describe() => Kind;
     public virtual void Dispose() { }
-    internal abstract Layer MoveTo(Device device);
+    internal abstract Layer MoveTo(Device device, ScalarType? dtype = null);
 }
 
 /// <summary>Per-channel affine normalisation `(x - mean) / sigma`, the first layer of the paper's networks.</summary>
@@ -48,7 +48,12 @@ public sealed class NormalizeLayer : Layer
         Mean.Dispose(); Sigma.Dispose();
         Mean = m; Sigma = s;
     }
-    internal override Layer MoveTo(Device device) { Mean = Mean.to(device); Sigma = Sigma.to(device); return this; }
+    internal override Layer MoveTo(Device device, ScalarType? dtype = null)
+    {
+        Mean = Mean.to(dtype ?? Mean.dtype, device);
+        Sigma = Sigma.to(dtype ?? Sigma.dtype, device);
+        return this;
+    }
     public override void Dispose() { Mean.Dispose(); Sigma.Dispose(); }
 }
 
@@ -56,14 +61,14 @@ public sealed class FlattenLayer : Layer
 {
     public override string Kind => "Flatten";
     public override Tensor Forward(Tensor x) => x.flatten(1);
-    internal override Layer MoveTo(Device device) => this;
+    internal override Layer MoveTo(Device device, ScalarType? dtype = null) => this;
 }
 
 public sealed class ReluLayer : Layer
 {
     public override string Kind => "ReLU";
     public override Tensor Forward(Tensor x) => nn.functional.relu(x);
-    internal override Layer MoveTo(Device device) => this;
+    internal override Layer MoveTo(Device device, ScalarType? dtype = null) => this;
 }
 
 /// <summary>An affine layer: `Linear` or `Conv2d`. Engines treat both through <see cref="Apply"/>.</summary>
@@ -84,10 +89,10 @@ public abstract class AffineLayer : Layer
         var target = name == "weight" ? Weight : Bias;
         target.copy_(value.to(target.dtype).to(target.device));
     }
-    internal override Layer MoveTo(Device device)
+    internal override Layer MoveTo(Device device, ScalarType? dtype = null)
     {
-        Weight = new Parameter(Weight.detach().to(device), Weight.requires_grad);
-        Bias = new Parameter(Bias.detach().to(device), Bias.requires_grad);
+        Weight = new Parameter(Weight.detach().to(dtype ?? Weight.dtype, device), Weight.requires_grad);
+        Bias = new Parameter(Bias.detach().to(dtype ?? Bias.dtype, device), Bias.requires_grad);
         return this;
     }
     public override void Dispose() { Weight.Dispose(); Bias.Dispose(); }

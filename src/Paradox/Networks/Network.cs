@@ -130,9 +130,10 @@ public sealed class Network : IDisposable
         return Convert.ToHexStringLower(sha.Hash!);
     }
 
-    public Network To(Device device)
+    /// <summary>Moves the weights to <paramref name="device"/>, and converts them to <paramref name="dtype"/> if given (float64 checks).</summary>
+    public Network To(Device device, ScalarType? dtype = null)
     {
-        foreach (var layer in Layers) layer.MoveTo(device);
+        foreach (var layer in Layers) layer.MoveTo(device, dtype);
         Device = device;
         return this;
     }

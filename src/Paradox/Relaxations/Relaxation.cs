@@ -20,7 +20,10 @@ public sealed class Relaxation(string name, string description, IBoundEngine eng
 
     public BoundResult Bound(Network network, InputRegion region, Tensor labels, SpecKind spec, bool recordLayers = false)
     {
+        TorchRuntime.RequireSoundKernels();
         var c = Specification.Matrix(spec, labels, network.NumClasses);
+        var dtype = network.Layers.OfType<AffineLayer>().Last().Weight.dtype; // float64 networks check float32 results
+        if (c.dtype != dtype) c = c.to(dtype);
         var final = FinalSpec.Merge(network, c, needUpper: spec == SpecKind.Eye);
         return Engine.Bound(network, region, final, recordLayers);
     }

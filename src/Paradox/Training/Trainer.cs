@@ -39,6 +39,7 @@ public sealed class Trainer : IDisposable
 
     public Trainer(TrainConfig config, LabeledImages trainSet, Device device)
     {
+        TorchRuntime.RequireSoundKernels();
         Config = config;
         this.device = device;
         var dataset = DatasetInfo.Parse(config.Dataset);

@@ -51,6 +51,7 @@ public sealed class PropertyVerifier(VerifyOptions options)
     public VerifyOutcome Verify(Network network, VnnProperty property, Generator? generator = null)
     {
         options.Validate();
+        TorchRuntime.RequireSoundKernels(); // the engines are called directly, not through Relaxation.Bound
         var watch = Stopwatch.StartNew();
         CheckShapes(network, property);
         using var _ = no_grad();

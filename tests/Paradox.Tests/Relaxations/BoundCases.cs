@@ -14,7 +14,7 @@ sealed record BoundCase(string Name, ulong Seed, Network Network, Tensor X, Tens
 
 /// <summary>
 /// The seeded networks and regions of the soundness tests: fully connected and convolutional networks with
-/// random centres and eps (zero, per-sample, scalar), and a hand-wired network whose neurons are exactly zero,
+/// random centres and eps (zero, per-sample, scalar), stride-1 convolution stacks, and a hand-wired network whose neurons are exactly zero,
 /// tied (|l| = |u|), or sit exactly on a case boundary (l = 0, u = 0), with two tied output classes.
 /// </summary>
 static class BoundCases
@@ -49,6 +49,12 @@ static class BoundCases
                 .Linear(10).Relu().Linear(4), perSample),
             Seeded("fc-three-relu-layers", 14, new TestNetworkBuilder([1, 6, 6]).Normalize([0.5f], [0.25f]).Flatten()
                 .Linear(10).Relu().Linear(10).Relu().Linear(8).Relu().Linear(5), [0.005f, 0.03f, 0.1f, 1f]),
+            // CONVPLUS- and dm-large-like stacks: stride-1 convolutions with several channels in and out, the shapes
+            // whose transposed convolution and input gradient libtorch's oneDNN computed wrongly on AMD Zen 5.
+            Seeded("convplus-like-s2-p0-then-s1-p0", 15, new TestNetworkBuilder([1, 12, 12]).Normalize([0.13f], [0.31f])
+                .Conv(4, 4, 2, 0).Relu().Conv(6, 3, 1, 0).Relu().Flatten().Linear(10).Relu().Linear(4), perSample),
+            Seeded("dm-large-like-s1-p1-stack", 16, new TestNetworkBuilder([3, 8, 8]).Conv(4, 3, 1, 1).Relu()
+                .Conv(4, 3, 1, 1).Relu().Conv(6, 3, 2, 1).Relu().Flatten().Linear(5), [0f, 0.01f, 0.03f, 0.1f]),
             Ties(11),
             .. Enumerable.Range(100, 24).Select(seed => Drawn((ulong)seed)),
         ];

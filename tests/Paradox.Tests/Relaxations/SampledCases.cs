@@ -15,7 +15,6 @@ public sealed class SampledCases
 
     public SampledCases()
     {
-        set_num_threads(2);
         Cases = BoundCases.All.Select(Sample).ToList();
     }
 

@@ -18,19 +18,6 @@ public sealed class KillResumeTests
         "--main_dir", mainDir, "--label", label,
     ];
 
-    /// <summary>The CLI assembly built next to this test assembly's configuration (Debug or Release).</summary>
-    static string CliAssembly()
-    {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = testDir.Name;                 // net10.0
-        var configuration = testDir.Parent!.Name;     // Debug / Release
-        var repo = testDir;
-        while (!File.Exists(Path.Combine(repo.FullName, "Paradox.sln"))) repo = repo.Parent!;
-        var dll = Path.Combine(repo.FullName, "src", "Paradox.Cli", "bin", configuration, framework, "Paradox.Cli.dll");
-        Assert.True(File.Exists(dll), $"CLI not built at {dll}");
-        return dll;
-    }
-
     static string FinalHash(string runDir) =>
         ModelFile.Load(Path.Combine(runDir, "final.ckpt"), new ModelFile.Hints(null, null, null)).ParameterHash();
 
@@ -44,10 +31,7 @@ public sealed class KillResumeTests
             Assert.True(code == 0, string.Join("\n", errors));
             var expected = FinalHash(Path.Combine(root, "straight"));
 
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            info.ArgumentList.Add(CliAssembly());
-            foreach (var a in TrainArgs(root, "killed")) info.ArgumentList.Add(a);
-            info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+            var info = CliProcess.StartInfo(TrainArgs(root, "killed"));
             var runDir = Path.Combine(root, "killed");
             using (var process = Process.Start(info)!)
             {
