@@ -67,7 +67,7 @@ public static class VnnComp
         return json;
     }
 
-    static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    static string Number(double v) => v == 0 ? "0" : v.ToString("R", CultureInfo.InvariantCulture); // no "-0"
 
     /// <summary>Loads the network and property of one instance and verifies it; any failure is the verdict `error`.</summary>
     public static VerifyOutcome Run(string onnx, string vnnlib, VerifyOptions options, TorchSharp.torch.Generator? generator = null)
