@@ -11,7 +11,7 @@ public sealed class ModelOptions
 {
     public readonly Option<string?> Net = Cli.Option<string?>("net", $"Architecture: {string.Join(", ", Architectures.Names)} (not needed for Paradox checkpoints)");
     public readonly Option<string?> Dataset = Cli.Option<string?>("dataset", "mnist, fashion-mnist, cifar10 or svhn (not needed for Paradox checkpoints)");
-    public readonly Option<string> Model = Cli.Option<string>("model", "Model file: a PyTorch state_dict (.pt) or a Paradox checkpoint (.ckpt)");
+    public readonly Option<string> Model = Cli.Option<string>("model", "Model file: a PyTorch state_dict (.pt), a Paradox checkpoint (.ckpt) or an ONNX network (.onnx)");
     public readonly Option<bool> Unnormalized = Cli.Option<bool>("unnormalized", "The network has no Normalize layer");
     public readonly Option<string?> DataDir = Cli.Option<string?>("data-dir", "Directory with the dataset files (default: the standard location)");
 
@@ -33,6 +33,8 @@ public sealed class ModelOptions
     public LabeledImages LoadTestSet(ParseResult result, Network network, int? n)
     {
         if (n is < 1) throw new ParadoxException($"--n: must be at least 1 (got {n})");
+        if (network.Dataset.Name == Interop.OnnxImporter.Architecture)
+            throw new ParadoxException($"{result.GetValue(Model)}: an ONNX model does not record its dataset: pass --dataset");
         var data = DatasetCatalog.Load(network.Dataset, train: false, result.GetValue(DataDir));
         if (n is null || n >= data.Count) return data;
         var head = data.Take(n.Value);

@@ -35,8 +35,8 @@ public static class AnalyzeCommand
         var certifyN = Cli.Option("certify_n", "Test images for the certified accuracy of --trained models", 1000);
         var output = Cli.Option("out", "Output directory (report.md, report.json, plots, cached steps)", "analysis");
         var command = new Command("analyze", """
-            The paradox in one command: for a reference network (the study uses a NATURALLY trained one, e.g.
-            ../shared/models/mnist_CONV_natural.pt) it measures each relaxation's tightness (certified radius),
+            The paradox in one command: for a reference network (the study uses a NATURALLY trained one, e.g. the
+            CONV network trained with --mode train-natural) it measures each relaxation's tightness (certified radius),
             continuity (theory from the ReLU rules and jumps of the loss along weight-space lines), sensitivity
             (how the certified loss reacts to weight changes, relative to the natural loss) and draws the loss
             landscape; with --trained it adds the certified accuracy of models trained with each relaxation.

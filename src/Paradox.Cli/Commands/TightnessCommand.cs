@@ -27,7 +27,7 @@ public static class TightnessCommand
             Tightness of each relaxation: for every test image the largest eps it certifies, found by bisection on
             [0, eps_max] (all images of a batch at once, one eps per image); misclassified images count 0.
             Reported as 100 x the mean radius. The study's number is measured on a NATURALLY trained network
-            (e.g. ../shared/models/mnist_CONV_natural.pt, first 1,000 MNIST test images): always report the
+            (e.g. CONV trained with --mode train-natural, first 1,000 MNIST test images): always report the
             network with the number. --relative adds the ratio to the PGD radius (an empirical upper bound).
             --exact bisects with the complete MILP verifier instead (the same halvings), giving the exact radius
             within the tolerance and the ratio mean r_R / mean r_exact: for small networks only (a MILP per image

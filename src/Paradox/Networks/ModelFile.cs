@@ -9,7 +9,7 @@ namespace Paradox.Networks;
 
 /// <summary>
 /// Reads and writes networks: PyTorch `state_dict` files written by `torch.save` (the paper's models; the
-/// architecture must be named with --net) and the project's checkpoints, which carry the architecture,
+/// architecture must be named with --net), ONNX files (`.onnx`, see <see cref="Interop.OnnxImporter"/>) and the project's checkpoints, which carry the architecture,
 /// dataset and normalisation so that no --net is needed.
 /// </summary>
 public static class ModelFile
@@ -21,6 +21,7 @@ public static class ModelFile
     {
         device ??= CPU;
         if (!File.Exists(path)) throw new ParadoxException($"--model: file not found: {path}");
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".onnx.gz", StringComparison.OrdinalIgnoreCase)) return Interop.OnnxImporter.Load(path, hints.Dataset, device);
         return TensorFile.HasMagic(path) ? LoadCheckpoint(path, hints, device) : LoadPyTorch(path, hints, device);
     }
 

@@ -59,11 +59,13 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
     }
 
     /// <summary>The triangle LP and the MILP of every sample (for callers that want the minimisers).</summary>
-    internal (TriangleLpEngine.Problem Problem, SampleBounds[] Triangle, MilpSample[] Milp) Solve(Network network, InputRegion region, FinalSpec spec)
+    internal (TriangleLpEngine.Problem Problem, SampleBounds[] Triangle, MilpSample[] Milp) Solve(Network network, InputRegion region, FinalSpec spec,
+        CancellationToken cancel = default)
     {
         using var _ = no_grad();
         CheckSize(network);
         var problem = TriangleLpEngine.Problem.From(network, region, spec);
+        problem.Cancel = cancel;
         var triangle = new SampleBounds[problem.Batch];
         var milp = new MilpSample[problem.Batch];
         Parallel.For(0, problem.Batch, TriangleLpEngine.Options(), b =>

@@ -74,7 +74,7 @@ public sealed class TriangleLpEngine : IBoundEngine
                         {
                             // Before the first ReLU the layer is affine in the input box, where interval arithmetic
                             // (one affine layer) or back-substitution (several) is already exact.
-                            if (tighten && relu > 0) TightenCrossing(encoding, l, u);
+                            if (tighten && relu > 0) TightenCrossing(encoding, l, u, p.Cancel);
                             layerLower[relu] = l;
                             layerUpper[relu] = u;
                         }
@@ -96,11 +96,12 @@ public sealed class TriangleLpEngine : IBoundEngine
     }
 
     /// <summary>Min and max LP for every crossing neuron of the current layer; proven results replace the bounds.</summary>
-    static void TightenCrossing(LinearEncoding encoding, double[] l, double[] u)
+    static void TightenCrossing(LinearEncoding encoding, double[] l, double[] u, CancellationToken cancel)
     {
         for (int k = 0; k < l.Length; k++)
         {
             if (!(l[k] < 0 && u[k] > 0)) continue;
+            cancel.ThrowIfCancellationRequested();
             int v = encoding.VariableOf(k);
             var min = encoding.MinimizeVariable(v, +1);
             if (min.Proven) encoding.Tighten(v, min.Bound, u[k]);
@@ -121,6 +122,7 @@ public sealed class TriangleLpEngine : IBoundEngine
         var w = new double[p.Width];
         for (int row = 0; row < k; row++)
         {
+            p.Cancel.ThrowIfCancellationRequested();
             Array.Copy(p.SpecWeight[b], row * p.Width, w, 0, p.Width);
             var min = encoding.Minimize(w, p.SpecBias[b][row]);
             lower[row] = min.Proven ? min.Bound : p.PreFinalLower[b][row];
@@ -153,6 +155,8 @@ public sealed class TriangleLpEngine : IBoundEngine
         public required ScalarType DType { get; init; }
         public required Device Device { get; init; }
         public int ReluCount => PreLower.Length;
+        /// <summary>Checked between LPs: a caller with a deadline (`verify`) stops the tightening when it is cancelled.</summary>
+        public CancellationToken Cancel { get; set; }
 
         public static Problem From(Network network, InputRegion region, FinalSpec spec)
         {
