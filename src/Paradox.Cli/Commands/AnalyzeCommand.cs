@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Paradox.Analysis;
 using Paradox.Data;
+using Paradox.IO;
 using Paradox.Networks;
 using Paradox.Relaxations;
-using Paradox.IO;
 using Paradox.Reporting;
 
 namespace Paradox.Cli.Commands;

@@ -33,14 +33,14 @@ public static class OnnxExporter
             switch (network.Layers[i])
             {
                 case NormalizeLayer norm:
-                {
-                    graph.Initializer.Add(OnnxTensors.Float32($"layers.{i}.mean", norm.Mean));
-                    graph.Initializer.Add(OnnxTensors.Float32($"layers.{i}.sigma", norm.Sigma));
-                    string centred = Next();
-                    Node("Sub", [current, $"layers.{i}.mean"], centred);
-                    Node("Div", [centred, $"layers.{i}.sigma"], output);
-                    break;
-                }
+                    {
+                        graph.Initializer.Add(OnnxTensors.Float32($"layers.{i}.mean", norm.Mean));
+                        graph.Initializer.Add(OnnxTensors.Float32($"layers.{i}.sigma", norm.Sigma));
+                        string centred = Next();
+                        Node("Sub", [current, $"layers.{i}.mean"], centred);
+                        Node("Div", [centred, $"layers.{i}.sigma"], output);
+                        break;
+                    }
                 case FlattenLayer:
                     Node("Flatten", [current], output, Attribute("axis", 1));
                     break;

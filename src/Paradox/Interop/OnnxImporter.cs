@@ -504,23 +504,23 @@ public static class OnnxImporter
                         layers.Add(new ReluLayer { InputShape = r.Shape, OutputShape = r.Shape });
                         break;
                     case LinearOp l:
-                    {
-                        var linear = new LinearLayer(l.W.shape[1], l.W.shape[0], device);
-                        linear.Replace("weight", l.W);
-                        linear.Replace("bias", l.B);
-                        layers.Add(linear);
-                        shape = linear.OutputShape;
-                        break;
-                    }
+                        {
+                            var linear = new LinearLayer(l.W.shape[1], l.W.shape[0], device);
+                            linear.Replace("weight", l.W);
+                            linear.Replace("bias", l.B);
+                            layers.Add(linear);
+                            shape = linear.OutputShape;
+                            break;
+                        }
                     case ConvOp c:
-                    {
-                        var conv = new Conv2dLayer(c.W.shape[1], c.W.shape[0], c.W.shape[2], c.Stride, c.Pad, c.InShape, device);
-                        conv.Replace("weight", c.W);
-                        conv.Replace("bias", c.B);
-                        layers.Add(conv);
-                        shape = conv.OutputShape;
-                        break;
-                    }
+                        {
+                            var conv = new Conv2dLayer(c.W.shape[1], c.W.shape[0], c.W.shape[2], c.Stride, c.Pad, c.InShape, device);
+                            conv.Replace("weight", c.W);
+                            conv.Replace("bias", c.B);
+                            layers.Add(conv);
+                            shape = conv.OutputShape;
+                            break;
+                        }
                 }
             }
             foreach (var layer in layers.OfType<AffineLayer>())

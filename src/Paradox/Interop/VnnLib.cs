@@ -170,33 +170,33 @@ public static class VnnLib
         switch (op)
         {
             case "and":
-            {
-                List<List<Atom>> result = [[]];
-                foreach (var a in args) result = And(result, Formula(a, declared, source), source, a.Line);
-                return result;
-            }
-            case "or":
-            {
-                if (args.Count == 0) throw Error(source, e.Line, "(or) with no operands");
-                var result = args.SelectMany(a => Formula(a, declared, source)).ToList();
-                if (result.Count > MaxCases) throw Error(source, e.Line, $"the property expands to more than {MaxCases:N0} disjuncts");
-                return result;
-            }
-            case "<=" or ">=" or "<" or ">" or "=":
-            {
-                if (args.Count != 2) throw Error(source, e.Line, $"({op} ...) needs two operands, found {args.Count}");
-                var l = Term(args[0], declared, source);
-                var r = Term(args[1], declared, source);
-                var lMinusR = l.Plus(r.Scale(-1));
-                return op switch
                 {
-                    "<=" => [[new Atom(e.Line, lMinusR, false)]],
-                    "<" => [[new Atom(e.Line, lMinusR, true)]],
-                    ">=" => [[new Atom(e.Line, lMinusR.Scale(-1), false)]],
-                    ">" => [[new Atom(e.Line, lMinusR.Scale(-1), true)]],
-                    _ => [[new Atom(e.Line, lMinusR, false), new Atom(e.Line, lMinusR.Scale(-1), false)]],
-                };
-            }
+                    List<List<Atom>> result = [[]];
+                    foreach (var a in args) result = And(result, Formula(a, declared, source), source, a.Line);
+                    return result;
+                }
+            case "or":
+                {
+                    if (args.Count == 0) throw Error(source, e.Line, "(or) with no operands");
+                    var result = args.SelectMany(a => Formula(a, declared, source)).ToList();
+                    if (result.Count > MaxCases) throw Error(source, e.Line, $"the property expands to more than {MaxCases:N0} disjuncts");
+                    return result;
+                }
+            case "<=" or ">=" or "<" or ">" or "=":
+                {
+                    if (args.Count != 2) throw Error(source, e.Line, $"({op} ...) needs two operands, found {args.Count}");
+                    var l = Term(args[0], declared, source);
+                    var r = Term(args[1], declared, source);
+                    var lMinusR = l.Plus(r.Scale(-1));
+                    return op switch
+                    {
+                        "<=" => [[new Atom(e.Line, lMinusR, false)]],
+                        "<" => [[new Atom(e.Line, lMinusR, true)]],
+                        ">=" => [[new Atom(e.Line, lMinusR.Scale(-1), false)]],
+                        ">" => [[new Atom(e.Line, lMinusR.Scale(-1), true)]],
+                        _ => [[new Atom(e.Line, lMinusR, false), new Atom(e.Line, lMinusR.Scale(-1), false)]],
+                    };
+                }
             default:
                 throw Error(source, e.Line, $"unsupported operator '{op}' (expected and, or, <=, >=, <, >, =)");
         }
@@ -224,12 +224,12 @@ public static class VnnLib
             case "+": return args.Aggregate((a, b) => a.Plus(b));
             case "-": return args.Count == 1 ? args[0].Scale(-1) : args.Skip(1).Aggregate(args[0], (a, b) => a.Plus(b.Scale(-1)));
             case "*":
-            {
-                var variable = args.Where(a => !a.IsConstant).ToList();
-                if (variable.Count > 1) throw Error(source, e.Line, "a product of variables is not linear");
-                double factor = args.Where(a => a.IsConstant).Aggregate(1.0, (p, a) => p * a.Constant);
-                return variable.Count == 0 ? Form.Const(factor) : variable[0].Scale(factor);
-            }
+                {
+                    var variable = args.Where(a => !a.IsConstant).ToList();
+                    if (variable.Count > 1) throw Error(source, e.Line, "a product of variables is not linear");
+                    double factor = args.Where(a => a.IsConstant).Aggregate(1.0, (p, a) => p * a.Constant);
+                    return variable.Count == 0 ? Form.Const(factor) : variable[0].Scale(factor);
+                }
             default: throw Error(source, e.Line, $"unsupported term operator '{op}' (expected +, -, *)");
         }
     }

@@ -122,7 +122,8 @@ public static class Lines
     /// </summary>
     public static (Line Lower, Line Upper) Parallelogram(Func<Tensor, Tensor, (Tensor Lam, Tensor Mu)> rule) =>
         ((l, u) => { var (lam, _) = rule(l, u); return (lam, zeros_like(l)); },
-         (l, u) => { var (lam, mu) = rule(l, u); return (lam, 2 * mu); });
+         (l, u) => { var (lam, mu) = rule(l, u); return (lam, 2 * mu); }
+    );
 
     /// <summary>
     /// The tightest parallelogram of slope `lam` around relu on a crossing [l, u]: the lines `lam x + min` and
@@ -132,5 +133,6 @@ public static class Lines
     /// </summary>
     public static (Line Lower, Line Upper) ParallelogramOfSlope(Func<Tensor, Tensor, Tensor> slope) =>
         ((l, u) => { var lam = slope(l, u); return (lam, minimum(-lam * l, u * (1 - lam)).clamp_max(0)); },
-         (l, u) => { var lam = slope(l, u); return (lam, maximum(-lam * l, u * (1 - lam)).clamp_min(0)); });
+         (l, u) => { var lam = slope(l, u); return (lam, maximum(-lam * l, u * (1 - lam)).clamp_min(0)); }
+    );
 }

@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using static Paradox.Relaxations.Lines;
+using static TorchSharp.torch;
 
 namespace Paradox.Relaxations;
 

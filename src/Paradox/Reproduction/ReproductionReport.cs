@@ -247,16 +247,16 @@ public static class ReproductionReport
 
     static JsonObject Json(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<RunOutcome> outcomes,
         IReadOnlyList<ParadoxVerdict> verdicts) => new()
-    {
-        ["grid"] = grid.Path,
-        ["profile"] = profile.Name,
-        ["main_dir"] = Path.GetFullPath(mainDir),
-        ["written_at"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        ["paradox"] = new JsonArray([.. verdicts.Select(v => (JsonNode)new JsonObject
+        {
+            ["grid"] = grid.Path,
+            ["profile"] = profile.Name,
+            ["main_dir"] = Path.GetFullPath(mainDir),
+            ["written_at"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["paradox"] = new JsonArray([.. verdicts.Select(v => (JsonNode)new JsonObject
         {
             ["table"] = v.Table, ["column"] = v.Column, ["reproduces"] = v.Reproduces, ["sentence"] = v.Sentence,
         })]),
-        ["runs"] = new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
+            ["runs"] = new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
         {
             ["label"] = o.Resolved.Run.Label,
             ["run_label"] = o.RunLabel,
@@ -278,7 +278,7 @@ public static class ReproductionReport
             ["status"] = o.Status,
             ["note"] = o.Note,
         })]),
-    };
+        };
 
     static string Csv(IReadOnlyList<RunOutcome> outcomes)
     {

@@ -43,11 +43,11 @@ public sealed class NetworkModel
             switch (network.Layers[i])
             {
                 case NormalizeLayer n:
-                {
-                    int spatial = (int)(shape.Aggregate(1L, (a, b) => a * b) / n.Channels);
-                    layers.Add(new LpNormalize(i, Doubles(n.Mean), Doubles(n.Sigma), spatial));
-                    break;
-                }
+                    {
+                        int spatial = (int)(shape.Aggregate(1L, (a, b) => a * b) / n.Channels);
+                        layers.Add(new LpNormalize(i, Doubles(n.Mean), Doubles(n.Sigma), spatial));
+                        break;
+                    }
                 case FlattenLayer:
                     shape = [shape.Aggregate(1L, (a, b) => a * b)];
                     break;
@@ -104,31 +104,31 @@ public sealed class NetworkModel
         var coef = new double[outputs][];
         var outBias = new double[outputs];
         for (int c = 0; c < co; c++)
-        for (int y = 0; y < oh; y++)
-        for (int x = 0; x < ow; x++)
-        {
-            int o = (c * oh + y) * ow + x;
-            var cs = new List<int>();
-            var vs = new List<double>();
-            for (int d = 0; d < ci; d++)
-            for (int ky = 0; ky < k; ky++)
-            {
-                int iy = y * s - p + ky;
-                if (iy < 0 || iy >= h) continue;
-                for (int kx = 0; kx < k; kx++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
                 {
-                    int ix = x * s - p + kx;
-                    if (ix < 0 || ix >= w) continue;
-                    double v = weight[((c * ci + d) * k + ky) * k + kx];
-                    if (v == 0) continue;
-                    cs.Add((d * h + iy) * w + ix);
-                    vs.Add(v);
+                    int o = (c * oh + y) * ow + x;
+                    var cs = new List<int>();
+                    var vs = new List<double>();
+                    for (int d = 0; d < ci; d++)
+                        for (int ky = 0; ky < k; ky++)
+                        {
+                            int iy = y * s - p + ky;
+                            if (iy < 0 || iy >= h) continue;
+                            for (int kx = 0; kx < k; kx++)
+                            {
+                                int ix = x * s - p + kx;
+                                if (ix < 0 || ix >= w) continue;
+                                double v = weight[((c * ci + d) * k + ky) * k + kx];
+                                if (v == 0) continue;
+                                cs.Add((d * h + iy) * w + ix);
+                                vs.Add(v);
+                            }
+                        }
+                    cols[o] = cs.ToArray();
+                    coef[o] = vs.ToArray();
+                    outBias[o] = bias[c];
                 }
-            }
-            cols[o] = cs.ToArray();
-            coef[o] = vs.ToArray();
-            outBias[o] = bias[c];
-        }
         return new LpAffine(index, ci * h * w, cols, coef, outBias);
     }
 }

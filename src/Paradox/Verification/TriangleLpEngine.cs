@@ -61,25 +61,25 @@ public sealed class TriangleLpEngine : IBoundEngine
                 {
                     case LpNormalize n: encoding.Normalize(n); break;
                     case LpAffine a:
-                    {
-                        bool feedsRelu = i + 1 < layers.Count && layers[i + 1] is LpRelu;
-                        double[]? lo = null, hi = null;
-                        if (feedsRelu)
                         {
-                            lo = givenLower?[relu] ?? p.PreLower[relu][b];
-                            hi = givenUpper?[relu] ?? p.PreUpper[relu][b];
+                            bool feedsRelu = i + 1 < layers.Count && layers[i + 1] is LpRelu;
+                            double[]? lo = null, hi = null;
+                            if (feedsRelu)
+                            {
+                                lo = givenLower?[relu] ?? p.PreLower[relu][b];
+                                hi = givenUpper?[relu] ?? p.PreUpper[relu][b];
+                            }
+                            var (l, u) = encoding.Affine(a, lo, hi);
+                            if (feedsRelu)
+                            {
+                                // Before the first ReLU the layer is affine in the input box, where interval arithmetic
+                                // (one affine layer) or back-substitution (several) is already exact.
+                                if (tighten && relu > 0) TightenCrossing(encoding, l, u, p.Cancel);
+                                layerLower[relu] = l;
+                                layerUpper[relu] = u;
+                            }
+                            break;
                         }
-                        var (l, u) = encoding.Affine(a, lo, hi);
-                        if (feedsRelu)
-                        {
-                            // Before the first ReLU the layer is affine in the input box, where interval arithmetic
-                            // (one affine layer) or back-substitution (several) is already exact.
-                            if (tighten && relu > 0) TightenCrossing(encoding, l, u, p.Cancel);
-                            layerLower[relu] = l;
-                            layerUpper[relu] = u;
-                        }
-                        break;
-                    }
                     case LpRelu:
                         encoding.Relu(exact);
                         relu++;

@@ -1,7 +1,7 @@
 using Paradox.Networks;
 using Paradox.Relaxations;
-using static TorchSharp.torch;
 using static Paradox.Tests.Relaxations.TestNetworkBuilder;
+using static TorchSharp.torch;
 
 namespace Paradox.Tests.Relaxations;
 

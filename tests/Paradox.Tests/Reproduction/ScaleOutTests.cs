@@ -54,7 +54,7 @@ public class ScaleOutTests : IDisposable
         // task k runs grid run k alone, with the task's cores, in its own main directory
         var stub = dir.File("paradox-stub");
         File.WriteAllText(stub, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         int k = runs.FindIndex(r => r.Label == "parametrized-DC-1.5-300-s103");
         var task = Shell(file, ("SLURM_ARRAY_TASK_ID", k.ToString()), ("SLURM_CPUS_PER_TASK", "3"), ("PARADOX", stub));
         Assert.True(task.Code == 0, task.Error);

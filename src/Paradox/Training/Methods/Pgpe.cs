@@ -18,8 +18,10 @@ public sealed record PgpeParameters(int Population = 8, double SigmaInit = 0.01,
         var d = new PgpeParameters();
         return d with
         {
-            Population = c.PgpePopulation ?? d.Population, SigmaInit = c.GlsSigma ?? d.SigmaInit,
-            SigmaLearningRate = c.PgpeLr ?? d.SigmaLearningRate, BaselineDecay = c.PgpeBaselineDecay ?? d.BaselineDecay,
+            Population = c.PgpePopulation ?? d.Population,
+            SigmaInit = c.GlsSigma ?? d.SigmaInit,
+            SigmaLearningRate = c.PgpeLr ?? d.SigmaLearningRate,
+            BaselineDecay = c.PgpeBaselineDecay ?? d.BaselineDecay,
         };
     }
 
