@@ -17,6 +17,7 @@ public sealed class ZonotopeEngine : IBoundEngine
     readonly bool preBoundsFromBox;
     readonly int? cauchyProjections;
     readonly Generator? generator;
+    readonly bool denseGenerators;
 
     public ReluRule Rule => rule;
     public bool Hybrid => hybrid;
@@ -29,6 +30,11 @@ public sealed class ZonotopeEngine : IBoundEngine
     /// <param name="preBoundsFromBox">Take each ReLU's [l, u] from a Box pass (DeepZ-IBP) instead of the zonotope.</param>
     /// <param name="cauchyProjections">Estimate generator norms with this many Cauchy projections (not sound).</param>
     public ZonotopeEngine(ReluRule rule, bool hybrid, bool preBoundsFromBox = false, int? cauchyProjections = null, Generator? generator = null)
+        : this(rule, hybrid, preBoundsFromBox, cauchyProjections, generator, denseGenerators: false) { }
+
+    /// <param name="denseGenerators">Materialise every block as dense generators [T, B, *shape]: the straightforward
+    /// computation the factored blocks are tested against (slow and memory-hungry; for tests only).</param>
+    internal ZonotopeEngine(ReluRule rule, bool hybrid, bool preBoundsFromBox, int? cauchyProjections, Generator? generator, bool denseGenerators)
     {
         if (!rule.IsParallelogram) throw new ArgumentException($"rule {rule.Name} is not a parallelogram rule", nameof(rule));
         this.rule = rule;
@@ -36,6 +42,7 @@ public sealed class ZonotopeEngine : IBoundEngine
         this.preBoundsFromBox = preBoundsFromBox;
         this.cauchyProjections = cauchyProjections;
         this.generator = generator;
+        this.denseGenerators = denseGenerators;
     }
 
     public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
@@ -96,7 +103,9 @@ public sealed class ZonotopeEngine : IBoundEngine
     }
 
     GeneratorBlock NewBlock(Tensor values) =>
-        cauchyProjections is { } k ? CauchyBlock.FromDiagonal(values, k, generator) : DiagonalBlock.FromValues(values);
+        cauchyProjections is { } k ? CauchyBlock.FromDiagonal(values, k, generator)
+        : denseGenerators ? DiagonalBlock.FromValues(values).ToDense()
+        : DiagonalBlock.FromValues(values);
 
     static Tensor Spread(List<GeneratorBlock> blocks, Tensor? beta)
     {

@@ -39,13 +39,13 @@ public sealed class GeneratorBlockTests
     [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 1)]
-    public void ConvolvedDiagonalBlockMatchesDenseGenerators(long stride, long padding)
+    public void ConvMappedDiagonalBlockMatchesDenseGenerators(long stride, long padding)
     {
         using var scope = NewDisposeScope();
         var (conv, linear, values) = Setup(stride, padding);
         var scale = rand([5, .. conv.OutputShape], generator: new Generator(3)) - 0.3;
         var block = DiagonalBlock.FromValues(values).Affine(conv).Scale(scale);
-        Assert.IsType<ConvolvedDiagonalBlock>(block);
+        Assert.IsType<MappedDiagonalBlock>(block);
         var dense = DenseReference(conv, values, scale);
 
         Assert.True(allclose(block.AbsSum(), dense.abs().sum(0L), rtol: 1e-5, atol: 1e-5), "AbsSum");
