@@ -238,12 +238,10 @@ public static class ReproduceCommand
         {
             var failures = new Dictionary<string, string>();
             bool stop = false;
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop = true; };
-            Console.CancelKeyPress += onCancel;
             int exit = 0;
-            try
+            using (var ctrlC = new CtrlC())
             {
-                for (int k = 0; k < Runs.Count && !stop; k++)
+                for (int k = 0; k < Runs.Count && !stop && !ctrlC.Requested; k++)
                 {
                     var r = Runs[k];
                     var state = State(r);
@@ -266,10 +264,7 @@ public static class ReproduceCommand
                         Console.Error.WriteLine($"error: {r.Run.Label}: {failures[r.Run.Label]}");
                     }
                 }
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
+                stop |= ctrlC.Requested;
             }
             // Ctrl-C outside the training loop (e.g. during a final evaluation) lets that run finish, then stops
             if (stop) exit = 130;
@@ -323,18 +318,13 @@ public static class ReproduceCommand
             var todo = Runs.Where(r => State(r) is "new" or "resume").ToList();
             int threads = WorkerPool.ThreadsPerWorker(Threads ?? Environment.ProcessorCount, workers);
             Console.WriteLine($"{todo.Count} runs to do, {workers} at once with {threads} threads each");
-            bool stop = false;
-            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop = true; };
-            Console.CancelKeyPress += onCancel;
+            bool stop;
             IReadOnlyDictionary<string, int> codes;
-            try
+            using (var ctrlC = new CtrlC())
             {
                 var jobs = todo.Select(r => (r.Run.Label, Call.Arguments(r.Run.Label, threads.ToString(CultureInfo.InvariantCulture)))).ToList();
-                codes = WorkerPool.ForAssembly(typeof(ReproduceCommand).Assembly.Location).Run(jobs, workers, () => stop, Console.WriteLine);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
+                codes = WorkerPool.ForAssembly(typeof(ReproduceCommand).Assembly.Location).Run(jobs, workers, () => ctrlC.Requested, Console.WriteLine);
+                stop = ctrlC.Requested;
             }
             var failures = codes.Where(c => c.Value is not 0 and not 130).ToDictionary(c => c.Key, c => $"exit code {c.Value}");
             var outcomes = WriteReport(failures);
