@@ -15,6 +15,18 @@ public static class TrainConfigValidation
         new(c.CrownVariant, c.SoftSlopeGamma, c.ZonoKappa, c.LooseboxWiden, c.LooseboxRound,
             c.LooseboxRound is null ? null : c.DcsPerOne, c.MilpTimeLimit, c.MilpMaxRelus);
 
+    /// <summary>The optimizer, adam or sgd: `--opt` in any case, lower-cased; another name is an error.</summary>
+    public static string Optimizer(this TrainConfig c) =>
+        c.Opt.ToLowerInvariant() is ("adam" or "sgd") and var name
+            ? name
+            : throw new ParadoxException($"--opt: unknown optimizer '{c.Opt}' (expected adam or sgd)");
+
+    /// <summary>The weight regularizer, L1, L2 or none (null): `--reg` in any case, upper-cased; another name is an error.</summary>
+    public static string? Regularizer(this TrainConfig c) =>
+        c.Reg?.ToUpperInvariant() is (null or "L1" or "L2") and var name
+            ? name
+            : throw new ParadoxException($"--reg: unknown regularizer '{c.Reg}' (expected L1 or L2)");
+
     /// <summary>The `--train_domain` of a train-provable run; its absence is an error.</summary>
     public static string RequireTrainDomain(this TrainConfig c) =>
         c.TrainDomain ?? throw new ParadoxException("--train_domain: --mode train-provable needs a training domain");
@@ -43,8 +55,8 @@ public static class TrainConfigValidation
         Architectures.Canonical(c.Net);
         Architectures.ParseInit(c.InitMethod);
         Specification.Parse(c.C);
-        if (c.Opt is not ("adam" or "sgd")) throw new ParadoxException($"--opt: unknown optimizer '{c.Opt}' (expected adam or sgd)");
-        if (c.Reg is not (null or "L1" or "L2")) throw new ParadoxException($"--reg: unknown regularizer '{c.Reg}' (expected L1 or L2)");
+        c.Optimizer();
+        c.Regularizer();
         if (c.BatchSize < 1) throw new ParadoxException($"--batch_size: must be at least 1 (got {c.BatchSize})");
         if (c.BatchPieces < 1 || c.BatchPieces > c.BatchSize)
             throw new ParadoxException($"--batch_pieces: must be between 1 and --batch_size {c.BatchSize} (got {c.BatchPieces})");
