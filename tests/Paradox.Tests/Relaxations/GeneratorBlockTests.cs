@@ -39,7 +39,7 @@ public sealed class GeneratorBlockTests
     [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 1)]
-    public void ConvolvedDiagonalBlockMatchesDenseGenerators(long stride, long padding)
+    public void ConvolvedDiagonalBlock_matches_dense_generators(long stride, long padding)
     {
         using var scope = NewDisposeScope();
         var (conv, linear, values) = Setup(stride, padding);
