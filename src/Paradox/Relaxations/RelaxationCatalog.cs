@@ -4,17 +4,6 @@ using static TorchSharp.torch;
 
 namespace Paradox.Relaxations;
 
-/// <summary>The variant flags of the paper's scripts; a domain's own `:key=value` parts override them.</summary>
-public sealed record RelaxationFlags(
-    string? CrownVariant = null,
-    double? SoftSlopeGamma = null,
-    double? ZonoKappa = null,
-    double? LooseboxWiden = null,
-    double? LooseboxRound = null,
-    double? DcsPerOne = null,
-    double? MilpTimeLimit = null,
-    long? MilpMaxRelus = null);
-
 /// <summary>
 /// Builds relaxations from the names users type. A name is `domain[:part]...` where a part is a CROWN variant
 /// (`deeppoly:0-c`) or `key=value` with keys `soft` (gamma), `kappa`, `widen`, `round`, `dcs`.
