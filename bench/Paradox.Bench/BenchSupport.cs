@@ -1,17 +1,14 @@
 using Paradox;
 using Paradox.Data;
+using Paradox.IO;
 using Paradox.Networks;
 
 namespace Paradox.Bench;
 
 static class BenchSupport
 {
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Paradox.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Paradox.sln not found above the benchmark binary");
-    }
+    public static string RepoRoot() =>
+        RepositoryRoot.Find() ?? throw new InvalidOperationException("Paradox.sln not found above the benchmark binary");
 
     public static string Model(string file) => Path.Combine(RepoRoot(), "..", "shared", "models", file);
 

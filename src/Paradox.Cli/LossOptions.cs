@@ -30,8 +30,7 @@ public sealed class LossOptions
     /// <summary>Checks the flags that need no file (call before anything slow) and builds the relaxations.</summary>
     public (double Eps, IReadOnlyList<Relaxation> Relaxations) Validate(ParseResult result, Generator generator)
     {
-        double eps = result.GetValue(Eps);
-        if (!(eps >= 0) || double.IsInfinity(eps)) throw new ParadoxException($"--eps: must be a number >= 0 (got {eps})");
+        double eps = Checks.Eps(result.GetValue(Eps), finite: true);
         if (result.GetValue(N) < 1) throw new ParadoxException($"--n: must be at least 1 (got {result.GetValue(N)})");
         var relaxations = RelaxationOptions.ParseTrainable(result.GetValue(Relaxations)!, Variants.Read(result), generator, "--relaxations");
         return (eps, relaxations);

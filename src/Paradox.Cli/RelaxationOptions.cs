@@ -44,9 +44,7 @@ public sealed class RelaxationOptions
     public static IReadOnlyList<Relaxation> ParseTrainable(string list, RelaxationFlags flags, torch.Generator generator, string flagName)
     {
         var relaxations = Parse(list, flags, generator, flagName);
-        foreach (var r in relaxations)
-            if (r.CertificationOnly)
-                throw new ParadoxException($"{flagName}: domain '{r.Name}' is certification only: not differentiable (no certified loss)");
+        foreach (var r in relaxations) RelaxationCatalog.RequireTrainable(r, flagName);
         return relaxations;
     }
 }

@@ -1,3 +1,5 @@
+using Paradox.IO;
+
 namespace Paradox.Tests;
 
 /// <summary>Where the tests find files that live outside the repository.</summary>
@@ -13,12 +15,9 @@ static class TestPaths
 
     static string FindModelsDir()
     {
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Paradox.sln")))
-            repo = repo.Parent;
-        if (repo is null)
-            throw new DirectoryNotFoundException($"no Paradox.sln above {AppContext.BaseDirectory}: cannot locate ../shared/models");
-        var candidates = new[] { repo.FullName, OriginOf(repo.FullName) }.OfType<string>()
+        var repo = RepositoryRoot.Find()
+            ?? throw new DirectoryNotFoundException($"no Paradox.sln above {AppContext.BaseDirectory}: cannot locate ../shared/models");
+        var candidates = new[] { repo, OriginOf(repo) }.OfType<string>()
             .Select(r => Path.GetFullPath(Path.Combine(r, "..", "shared", "models"))).ToList();
         return candidates.FirstOrDefault(Directory.Exists)
             ?? throw new DirectoryNotFoundException($"pretrained models not found at {string.Join(" or ", candidates)} (expected shared/models beside the repository)");

@@ -59,14 +59,13 @@ public static class AnalyzeCommand
             var subject = new AnalysisSubject(modelPath, hints, result.GetValue(model.DataDir), device, seed);
             double e = result.GetValue(eps);
             int images = result.GetValue(n), k = result.GetValue(directions), tightnessImages = result.GetValue(tightnessN);
-            if (!(e >= 0) || double.IsInfinity(e)) throw new ParadoxException($"--eps: must be a number >= 0 (got {e})");
+            Checks.Eps(e, finite: true);
             if (images < 1) throw new ParadoxException($"--n: must be at least 1 (got {images})");
             var tightnessList = result.GetValue(tightness)
                 ?? (names == "box,hbox,zono,deeppoly,crown-ibp" ? "box,hbox@90,crown-ibp,zono@60,deeppoly@30" : names);
             var trainedModels = ParseTrained(result.GetValue(trained));
             // names are checked before the first step runs
-            foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                RelaxationCatalog.CreateTrainable(name, flagName: "--relaxations");
+            AnalysisSteps.Trainable(names, generator: null);
             TightnessRequest.Parse(tightnessList, tightnessImages, new RelaxationFlags(), null, "--tightness_relaxations");
             double certifyAt = result.GetValue(certifyEps) ?? e;
             int certifyImages = result.GetValue(certifyN);

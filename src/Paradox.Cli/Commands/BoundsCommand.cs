@@ -29,8 +29,7 @@ public static class BoundsCommand
         command.SetBody(result =>
         {
             var device = Cli.ConfigureRuntime(result);
-            double e = result.GetValue(eps);
-            if (!(e >= 0)) throw new ParadoxException($"--eps: must be a number >= 0 (got {e})");
+            double e = Checks.Eps(result.GetValue(eps));
             using var generator = Cli.Generator(result);
             var relaxation = RelaxationCatalog.Create(result.GetValue(domain)!, relax.Read(result), generator, "--domain");
             using var network = model.LoadNetwork(result, device);

@@ -38,8 +38,7 @@ public static class CertifyCommand
         command.SetBody(result =>
         {
             var device = Cli.ConfigureRuntime(result);
-            double e = result.GetValue(eps);
-            if (!(e >= 0)) throw new ParadoxException($"--eps: must be a number >= 0 (got {e})");
+            double e = Checks.Eps(result.GetValue(eps));
             var specKind = Specification.Parse(result.GetValue(spec)!);
             var pgdOptions = result.GetValue(noPgd) ? null : pgd.Read(result);
             using var generator = Cli.Generator(result);

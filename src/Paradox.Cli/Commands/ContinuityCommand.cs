@@ -49,8 +49,7 @@ public static class ContinuityCommand
         command.SetBody(result =>
         {
             var device = Cli.ConfigureRuntime(result);
-            double e = result.GetValue(eps);
-            if (!(e >= 0)) throw new ParadoxException($"--eps: must be a number >= 0 (got {e})");
+            double e = Checks.Eps(result.GetValue(eps));
             int directionCount = result.GetValue(directions);
             if (directionCount < 1) throw new ParadoxException($"--directions: must be at least 1 (got {directionCount})");
             var settings = new ContinuitySettings(result.GetValue(points), result.GetValue(span),

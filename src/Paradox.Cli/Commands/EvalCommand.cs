@@ -24,8 +24,7 @@ public static class EvalCommand
         command.SetBody(result =>
         {
             var device = Cli.ConfigureRuntime(result);
-            double e = result.GetValue(eps);
-            if (!(e >= 0)) throw new ParadoxException($"--eps: must be a number >= 0 (got {e})");
+            double e = Checks.Eps(result.GetValue(eps));
             var pgdOptions = pgd.Read(result);
             using var network = model.LoadNetwork(result, device);
             using var data = model.LoadTestSet(result, network, result.GetValue(n));

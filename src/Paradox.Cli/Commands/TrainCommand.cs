@@ -37,7 +37,8 @@ public static class TrainCommand
                 var given = command.Options.FirstOrDefault(o => o != options.Resume && result.GetResult(o) is { Implicit: false });
                 if (given is not null)
                     throw new ParadoxException($"--resume continues a run with the settings in its config.json; {given.Name} cannot be combined with it");
-                var (device, _) = TrainDevice.Resolve(result, certCompat);
+                var givenDevice = result.GetResult(Cli.Device) is { Implicit: false } ? result.GetValue(Cli.Device) : null;
+                var (device, _) = Training.TrainDevice.Resolve(givenDevice, certCompat);
                 return TrainRunner.Resume(resumeDir, result.GetValue(Cli.Threads), device);
             }
             var config = options.Read(result, certCompat);

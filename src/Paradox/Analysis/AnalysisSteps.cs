@@ -38,7 +38,8 @@ public static class AnalysisSteps
         }
     }
 
-    static List<Relaxation> Trainable(string list, Generator generator) =>
+    /// <summary>The trainable relaxations of a step's `--relaxations` list (analyze checks the names with it before the first step).</summary>
+    public static List<Relaxation> Trainable(string list, Generator? generator) =>
         [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => RelaxationCatalog.CreateTrainable(name, null, generator, "--relaxations"))];
 
     public static void Tightness(AnalysisSubject s, string relaxations, int n, string jsonPath, Progress<float[]> progress)

@@ -84,7 +84,7 @@ public static class Evaluator
         IReadOnlyList<(string Name, BatchCertifier Certify)>? certifiers = null, Generator? generator = null,
         Action<int>? advance = null)
     {
-        if (!(eps >= 0)) throw new ParadoxException($"--eps: must be a number >= 0 (got {eps})");
+        Checks.Eps(eps);
         if (batchSize < 1) throw new ParadoxException($"--batch_size: must be >= 1 (got {batchSize})");
         certifiers ??= [];
         var result = new EvaluationResult { N = data.Count, Eps = eps, PgdEvaluated = pgd is not null };

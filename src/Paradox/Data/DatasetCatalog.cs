@@ -105,14 +105,5 @@ public static class DatasetCatalog
     }
 
     /// <summary>data/&lt;name&gt; in the repository this program was built from, or null when it is not inside one.</summary>
-    static string? RepoDataDir(string name) => RepoRoot() is { } root ? Path.Combine(root, "data", name) : null;
-
-    /// <summary>The nearest directory above the program's own that holds Paradox.sln.</summary>
-    internal static string? RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Paradox.sln")))
-                return dir.FullName;
-        return null;
-    }
+    static string? RepoDataDir(string name) => IO.RepositoryRoot.Find() is { } root ? Path.Combine(root, "data", name) : null;
 }

@@ -36,7 +36,7 @@ public sealed class InputRegion : IDisposable
 
     public static InputRegion Ball(Tensor x, double eps)
     {
-        if (!(eps >= 0)) throw new ParadoxException($"--eps: must be a number >= 0 (got {eps})");
+        Checks.Eps(eps);
         return new InputRegion((x - eps).clamp(0, 1), (x + eps).clamp(0, 1));
     }
 

@@ -4,17 +4,6 @@ using static TorchSharp.torch;
 
 namespace Paradox.Relaxations;
 
-/// <summary>The variant flags of the paper's scripts; a domain's own `:key=value` parts override them.</summary>
-public sealed record RelaxationFlags(
-    string? CrownVariant = null,
-    double? SoftSlopeGamma = null,
-    double? ZonoKappa = null,
-    double? LooseboxWiden = null,
-    double? LooseboxRound = null,
-    double? DcsPerOne = null,
-    double? MilpTimeLimit = null,
-    long? MilpMaxRelus = null);
-
 /// <summary>
 /// Builds relaxations from the names users type. A name is `domain[:part]...` where a part is a CROWN variant
 /// (`deeppoly:0-c`) or `key=value` with keys `soft` (gamma), `kappa`, `widen`, `round`, `dcs`.
@@ -68,13 +57,15 @@ public static class RelaxationCatalog
     /// <summary>
     /// Builds a relaxation for training (a certified loss); certification-only domains are an error naming the flag.
     /// </summary>
-    public static Relaxation CreateTrainable(string spec, RelaxationFlags? flags = null, Generator? generator = null, string flagName = "--train_domain")
-    {
-        var relaxation = Create(spec, flags, generator, flagName);
-        if (relaxation.CertificationOnly)
-            throw new ParadoxException($"{flagName}: domain '{spec.Trim()}' is certification only: not differentiable (use it with --verify_domains, certify or bounds)");
-        return relaxation;
-    }
+    public static Relaxation CreateTrainable(string spec, RelaxationFlags? flags = null, Generator? generator = null, string flagName = "--train_domain") =>
+        RequireTrainable(Create(spec, flags, generator, flagName), flagName);
+
+    /// <summary>The relaxation itself when it can train; a certification-only one is an error naming the flag it came from.</summary>
+    public static Relaxation RequireTrainable(Relaxation relaxation, string flagName) =>
+        relaxation.CertificationOnly
+            ? throw new ParadoxException(
+                $"{flagName}: domain '{relaxation.Name}' is certification only: not differentiable (use it with --verify_domains, certify or bounds)")
+            : relaxation;
 
     /// <summary>Parses and builds a relaxation; unknown names and flags that do not apply are errors naming the flag.</summary>
     public static Relaxation Create(string spec, RelaxationFlags? flags = null, Generator? generator = null, string flagName = "--domains")
@@ -125,12 +116,12 @@ public static class RelaxationCatalog
             throw new ParadoxException("--loosebox_widen and --loosebox_round cannot be combined");
         if (f.LooseboxWiden is { } omega)
         {
-            NonNegative(omega, "--loosebox_widen");
+            Checks.NonNegative(omega, "--loosebox_widen");
             return (new BoxEngine(ReluRules.Interval, BoxEngine.Widen(omega)), $" (widened by {omega})");
         }
         if (f.LooseboxRound is { } round)
         {
-            NonNegative(round, "--loosebox_round");
+            Checks.NonNegative(round, "--loosebox_round");
             double dcs = f.DcsPerOne ?? throw new ParadoxException("--loosebox_round needs --dcs_per_one");
             if (!(dcs > 0)) throw new ParadoxException($"--dcs_per_one: must be > 0 (got {dcs})");
             return (new BoxEngine(ReluRules.Interval, BoxEngine.Round(round, dcs)), $" (rounded, omega {round}, {dcs} jumps per unit)");
@@ -223,10 +214,5 @@ public static class RelaxationCatalog
     static void Reject(bool condition, string flag, string domain)
     {
         if (condition) throw new ParadoxException($"{flag} does not apply to domain {domain}");
-    }
-
-    static void NonNegative(double v, string flag)
-    {
-        if (!(v >= 0)) throw new ParadoxException($"{flag}: must be >= 0 (got {v})");
     }
 }

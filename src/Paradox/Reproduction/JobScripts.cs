@@ -39,7 +39,7 @@ public static class JobScripts
     public const string TaskDirectory = "tasks";
 
     /// <summary>The launcher of the repository this program was built from (`&lt;repo&gt;/paradox`), or `paradox` on PATH.</summary>
-    public static string Launcher() => Data.DatasetCatalog.RepoRoot() is { } root ? Path.Combine(root, "paradox") : "paradox";
+    public static string Launcher() => IO.RepositoryRoot.Find() is { } root ? Path.Combine(root, "paradox") : "paradox";
 
     /// <summary>
     /// A Slurm batch script: `#SBATCH --array=0-(n-1)`, task k trains run k with `SLURM_CPUS_PER_TASK` threads in

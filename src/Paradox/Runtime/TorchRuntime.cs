@@ -162,20 +162,28 @@ public static class TorchRuntime
         return new KernelVerdict(mode, oneDnn, report, oneDnnReport, refusal);
     }
 
+    /// <summary>
+    /// The one parser of `--device` names: cpu, cuda, cuda:N or auto, in any case, returned lower-cased; any other name is
+    /// an error. What a missing CUDA means is the caller's: <see cref="ParseDevice"/> refuses it, a training run falls
+    /// back to the CPU (<see cref="Training.TrainDevice"/>).
+    /// </summary>
+    public static string DeviceName(string device)
+    {
+        var name = device.ToLowerInvariant();
+        if (name is "cpu" or "cuda" or "auto" || name.StartsWith("cuda:", StringComparison.Ordinal)) return name;
+        throw new ParadoxException($"--device: unknown device '{device}' (expected cpu, cuda, cuda:N or auto)");
+    }
+
+    /// <summary>The device a name asks for (<see cref="DeviceName"/>); CUDA that this libtorch does not have is an error.</summary>
     public static Device ParseDevice(string device)
     {
-        switch (device.ToLowerInvariant())
-        {
-            case "cpu": return CPU;
-            case "cuda":
-                if (!torch.cuda.is_available())
-                    throw new ParadoxException("--device cuda: no CUDA device is available to this libtorch (the CPU build is installed); use --device cpu");
-                return CUDA;
-            case "auto": return torch.cuda.is_available() ? CUDA : CPU;
-            default:
-                if (device.StartsWith("cuda:", StringComparison.OrdinalIgnoreCase) && torch.cuda.is_available()) return torch.device(device);
-                throw new ParadoxException($"--device: unknown or unavailable device '{device}' (expected cpu or cuda)");
-        }
+        var name = DeviceName(device);
+        if (name == "cpu") return CPU;
+        bool available = torch.cuda.is_available();
+        if (name == "auto") return available ? CUDA : CPU;
+        if (!available)
+            throw new ParadoxException($"--device {name}: no CUDA device is available to this libtorch (the CPU build is installed); use --device cpu");
+        return name == "cuda" ? CUDA : torch.device(name);
     }
 
     /// <summary>oneDNN as libtorch reports it now (null when the symbol is missing).</summary>

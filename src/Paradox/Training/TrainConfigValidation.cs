@@ -15,6 +15,22 @@ public static class TrainConfigValidation
         new(c.CrownVariant, c.SoftSlopeGamma, c.ZonoKappa, c.LooseboxWiden, c.LooseboxRound,
             c.LooseboxRound is null ? null : c.DcsPerOne, c.MilpTimeLimit, c.MilpMaxRelus);
 
+    /// <summary>The optimizer, adam or sgd: `--opt` in any case, lower-cased; another name is an error.</summary>
+    public static string Optimizer(this TrainConfig c) =>
+        c.Opt.ToLowerInvariant() is ("adam" or "sgd") and var name
+            ? name
+            : throw new ParadoxException($"--opt: unknown optimizer '{c.Opt}' (expected adam or sgd)");
+
+    /// <summary>The weight regularizer, L1, L2 or none (null): `--reg` in any case, upper-cased; another name is an error.</summary>
+    public static string? Regularizer(this TrainConfig c) =>
+        c.Reg?.ToUpperInvariant() is (null or "L1" or "L2") and var name
+            ? name
+            : throw new ParadoxException($"--reg: unknown regularizer '{c.Reg}' (expected L1 or L2)");
+
+    /// <summary>The `--train_domain` of a train-provable run; its absence is an error.</summary>
+    public static string RequireTrainDomain(this TrainConfig c) =>
+        c.TrainDomain ?? throw new ParadoxException("--train_domain: --mode train-provable needs a training domain");
+
     public static void Validate(this TrainConfig c)
     {
         ValidateIdentity(c);
@@ -39,8 +55,8 @@ public static class TrainConfigValidation
         Architectures.Canonical(c.Net);
         Architectures.ParseInit(c.InitMethod);
         Specification.Parse(c.C);
-        if (c.Opt is not ("adam" or "sgd")) throw new ParadoxException($"--opt: unknown optimizer '{c.Opt}' (expected adam or sgd)");
-        if (c.Reg is not (null or "L1" or "L2")) throw new ParadoxException($"--reg: unknown regularizer '{c.Reg}' (expected L1 or L2)");
+        c.Optimizer();
+        c.Regularizer();
         if (c.BatchSize < 1) throw new ParadoxException($"--batch_size: must be at least 1 (got {c.BatchSize})");
         if (c.BatchPieces < 1 || c.BatchPieces > c.BatchSize)
             throw new ParadoxException($"--batch_pieces: must be between 1 and --batch_size {c.BatchSize} (got {c.BatchPieces})");
@@ -74,8 +90,7 @@ public static class TrainConfigValidation
 
     static void ValidateModeRequirements(TrainConfig c)
     {
-        if (c.Mode == TrainMode.TrainProvable && c.TrainDomain is null)
-            throw new ParadoxException("--train_domain: --mode train-provable needs a training domain");
+        if (c.Mode == TrainMode.TrainProvable) c.RequireTrainDomain();
         if (c.Mode is TrainMode.TrainProvable or TrainMode.TrainPgd && c.EpsTrain is null)
             throw new ParadoxException($"--eps_train: --mode {c.Mode.Name()} needs the training radius");
         if (c.Mode == TrainMode.Eval && c.LoadModel is null)
@@ -88,20 +103,13 @@ public static class TrainConfigValidation
             throw new ParadoxException($"--crown_variant: unknown variant '{variant}' (expected {string.Join(", ", ReluRules.CrownVariants.Keys)})");
         var flags = c.RelaxationFlags();
         Methods.ProvableMethodCatalog.Validate(c);
-        if (c.TrainDomain is { } train)
-        {
-            if (Methods.ProvableMethodCatalog.TakesAnyRelaxation(c)) RelaxationCatalog.Create(train, flags, flagName: "--train_domain");
-            else RelaxationCatalog.CreateTrainable(train, flags, flagName: "--train_domain");
-        }
+        if (c.TrainDomain is not null) Methods.ProvableMethodCatalog.TrainRelaxation(c, generator: null);
         foreach (var domain in c.VerifyDomains) RelaxationCatalog.Create(domain, flags, flagName: "--verify_domains");
         var duplicate = c.VerifyDomains.GroupBy(d => d).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ParadoxException($"--verify_domains: domain '{duplicate.Key}' is listed twice");
     }
 
-    static void NonNegative(double value, string flag)
-    {
-        if (!(double.IsFinite(value) && value >= 0)) throw new ParadoxException($"{flag}: must be a number >= 0 (got {value})");
-    }
+    static void NonNegative(double value, string flag) => Checks.NonNegative(value, flag, finite: true);
 
     static void UnitInterval(double value, string flag)
     {

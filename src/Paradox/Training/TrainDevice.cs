@@ -10,15 +10,15 @@ public static class TrainDevice
 {
     public const string CudaUnavailableNotice = "notice: CUDA is not available; using the CPU";
 
+    /// <param name="requested">The `--device` given (parsed by <see cref="TorchRuntime.DeviceName"/>), or null when
+    /// none was: then cert.py's default cuda for `cert`, auto for `train`.</param>
     /// <returns>The device name and, when CUDA was asked for but is missing, the notice to print.</returns>
-    public static (string Device, string? Notice) Resolve(string requested)
+    public static (string Device, string? Notice) Resolve(string? requested, bool certCompat)
     {
-        requested = requested.ToLowerInvariant();
-        if (requested == "cpu") return ("cpu", null);
+        var name = TorchRuntime.DeviceName(requested ?? (certCompat ? "cuda" : "auto"));
+        if (name == "cpu") return ("cpu", null);
         bool available = torch.cuda.is_available();
-        if (requested == "auto") return (available ? "cuda" : "cpu", null);
-        if (requested == "cuda" || requested.StartsWith("cuda:", StringComparison.Ordinal))
-            return available ? (requested, null) : ("cpu", CudaUnavailableNotice);
-        throw new ParadoxException($"--device: unknown device '{requested}' (expected cpu, cuda, cuda:N or auto)");
+        if (name == "auto") return (available ? "cuda" : "cpu", null);
+        return available ? (name, null) : ("cpu", CudaUnavailableNotice);
     }
 }

@@ -158,8 +158,7 @@ public static class TrainSettings
             if (setting.IgnoredNotice is { } notice) { notices.Add(notice); continue; }
             config = setting.Apply(config, v);
         }
-        var device = values.ContainsKey(Find("device")!) ? config.Device : certCompat ? "cuda" : "auto";
-        var (resolved, deviceNotice) = TrainDevice.Resolve(device);
+        var (resolved, deviceNotice) = TrainDevice.Resolve(values.ContainsKey(Find("device")!) ? config.Device : null, certCompat);
         config = config with { Device = resolved };
         config.Validate();
         if (deviceNotice is not null) notices.Insert(0, deviceNotice);

@@ -47,12 +47,9 @@ public sealed class Trainer : IDisposable
         loader = new BatchLoader(data, config.BatchSize, shuffle: true, seed: config.Seed);
         schedule = new Schedule(config, loader.BatchesPerEpoch, TrainingMethodCatalog.Coefficients(config));
         var parameters = Network.Parameters();
-        optimizer = config.Opt.ToLowerInvariant() switch
-        {
-            "adam" => (TorchSharp.Modules.OptimizerHelper)optim.Adam(parameters, config.Lr),
-            "sgd" => optim.SGD(parameters, config.Lr, momentum: 0.9),
-            _ => throw new ParadoxException($"--opt: unknown optimizer '{config.Opt}' (expected adam or sgd)"),
-        };
+        optimizer = config.Optimizer() == "sgd"
+            ? optim.SGD(parameters, config.Lr, momentum: 0.9)
+            : optim.Adam(parameters, config.Lr);
         Method = TrainingMethodCatalog.Create(config, generator);
         step = new BatchPieces(Method, config.BatchPieces);
         if (config.Skip >= 0) Position = new TrainingPosition(config.Skip + 1, 0, (long)(config.Skip + 1) * loader.BatchesPerEpoch, EpochTotals.Zero);

@@ -11,12 +11,9 @@ public static class WeightRegularizer
     {
         if (config.Reg is null || config.RegLambda == 0) return null;
         var weights = network.Layers.OfType<AffineLayer>().Select(a => (Tensor)a.Weight);
-        var sum = config.Reg.ToUpperInvariant() switch
-        {
-            "L1" => weights.Select(w => w.abs().sum()).Aggregate((a, b) => a + b),
-            "L2" => weights.Select(w => w.pow(2).sum()).Aggregate((a, b) => a + b),
-            _ => throw new ParadoxException($"--reg: unknown regulariser '{config.Reg}' (expected L1 or L2)"),
-        };
+        var sum = config.Regularizer() == "L1"
+            ? weights.Select(w => w.abs().sum()).Aggregate((a, b) => a + b)
+            : weights.Select(w => w.pow(2).sum()).Aggregate((a, b) => a + b);
         return config.RegLambda * sum;
     }
 }

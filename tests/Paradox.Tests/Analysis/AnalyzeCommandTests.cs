@@ -16,7 +16,7 @@ public sealed class AnalyzeCommandTests
     ];
 
     [Fact]
-    public void WritesTheReportAndResumesFromCachedSteps()
+    public void Writes_the_report_and_resumes_from_cached_steps()
     {
         using var dir = new ScratchDir();
         var outDir = dir.File("analysis");
@@ -43,7 +43,7 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
-    public void AnOutputDirectoryThatCannotBeWrittenIsAOneLineError()
+    public void An_output_directory_that_cannot_be_written_is_a_one_line_error()
     {
         using var dir = new ScratchDir();
         var blocker = dir.Write("not-a-directory", [1]);

@@ -38,7 +38,7 @@ public sealed class TightnessTests
     /// 90 / 60 / 30. Within 2%, in the published order box &lt; hbox &lt; crown-ibp &lt; zono &lt; deeppoly.
     /// </summary>
     [Fact]
-    public void NaturalConvTightnessMatchesTheOriginalImplementation()
+    public void Natural_conv_tightness_matches_the_original_implementation()
     {
         using var network = NaturalConv();
         var cases = new (string Domain, int N, double Reference)[]
@@ -56,7 +56,7 @@ public sealed class TightnessTests
     [Theory]
     [InlineData("box")]
     [InlineData("crown-ibp")]
-    public void BisectionBracketsTheRadiusAndIsReproducible(string domain)
+    public void Bisection_brackets_the_radius_and_is_reproducible(string domain)
     {
         using var scope = NewDisposeScope();
         using var network = NaturalConv();
@@ -82,7 +82,7 @@ public sealed class TightnessTests
     }
 
     [Fact]
-    public void StepsFollowTheTolerance()
+    public void Steps_follow_the_tolerance()
     {
         Assert.Equal(9, CertifiedRadius.Steps(0.5, 0.001));
         Assert.Throws<ParadoxException>(() => CertifiedRadius.Steps(0, 0.001));
@@ -90,7 +90,7 @@ public sealed class TightnessTests
     }
 
     [Fact]
-    public void CommandWritesTheDocumentedJson()
+    public void Command_writes_the_documented_json()
     {
         var path = Path.Combine(Path.GetTempPath(), $"paradox-tightness-{Guid.NewGuid():N}.json");
         try
@@ -118,7 +118,7 @@ public sealed class TightnessTests
     [InlineData("--relaxations", "nosuch")]
     [InlineData("--eps_max", "0")]
     [InlineData("--relaxations", "box@0")]
-    public void BadInputIsAOneLineError(string flag, string? value)
+    public void Bad_input_is_a_one_line_error(string flag, string? value)
     {
         var path = Path.Combine(Path.GetTempPath(), $"paradox-tightness-{Guid.NewGuid():N}.json");
         var args = new List<string> { "tightness", "--net", "CONV", "--dataset", "mnist", "--model", TestPaths.Model("mnist_CONV_natural.pt"), "--n", "5", "--json", path, flag };

@@ -26,7 +26,7 @@ public sealed class PgdTrainingPointsTests
     }
 
     [Fact]
-    public void PointsAreTheLastIterateInsideTheBallEvenForUnbrokenSamples()
+    public void Points_are_the_last_iterate_inside_the_ball_even_for_unbroken_samples()
     {
         using var scope = NewDisposeScope();
         using var network = RandomNetwork();
@@ -46,7 +46,7 @@ public sealed class PgdTrainingPointsTests
     }
 
     [Fact]
-    public void OneStepIsTheSignedGradientStepFromTheUniformStart()
+    public void One_step_is_the_signed_gradient_step_from_the_uniform_start()
     {
         using var scope = NewDisposeScope();
         using var network = RandomNetwork();
@@ -61,7 +61,7 @@ public sealed class PgdTrainingPointsTests
     }
 
     [Fact]
-    public void PgdTrainingLossIsTheCrossEntropyAtThePointsWithoutKappa()
+    public void Pgd_training_loss_is_the_cross_entropy_at_the_points_without_kappa()
     {
         using var scope = NewDisposeScope();
         using var network = RandomNetwork();

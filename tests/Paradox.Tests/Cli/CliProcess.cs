@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Paradox.IO;
 using Xunit;
 
 namespace Paradox.Tests.Cli;
@@ -12,9 +13,8 @@ static class CliProcess
         var testDir = new DirectoryInfo(AppContext.BaseDirectory);
         var framework = testDir.Name;                 // net10.0
         var configuration = testDir.Parent!.Name;     // Debug / Release
-        var repo = testDir;
-        while (!File.Exists(Path.Combine(repo.FullName, "Paradox.sln"))) repo = repo.Parent!;
-        var dll = Path.Combine(repo.FullName, "src", "Paradox.Cli", "bin", configuration, framework, "Paradox.Cli.dll");
+        var repo = RepositoryRoot.Find()!;
+        var dll = Path.Combine(repo, "src", "Paradox.Cli", "bin", configuration, framework, "Paradox.Cli.dll");
         Assert.True(File.Exists(dll), $"CLI not built at {dll}");
         return dll;
     }

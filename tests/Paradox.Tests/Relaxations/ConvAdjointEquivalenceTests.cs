@@ -16,7 +16,7 @@ public sealed class ConvAdjointEquivalenceTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void ApplyAdjointMatchesConvTranspose2dInValueAndGradients(int seed)
+    public void ApplyAdjoint_matches_ConvTranspose2d_in_value_and_gradients(int seed)
     {
         using var scope = NewDisposeScope();
         var random = new Random(seed);

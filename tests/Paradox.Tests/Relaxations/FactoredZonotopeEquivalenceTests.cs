@@ -33,7 +33,7 @@ public sealed class FactoredZonotopeEquivalenceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void FactoredBlocksGiveTheDenseBoundsAndGradients(string net, ulong seed)
+    public void Factored_blocks_give_the_dense_bounds_and_gradients(string net, ulong seed)
     {
         using var scope = NewDisposeScope();
         using var network = Build(net, seed).To(CPU, ScalarType.Float64);

@@ -39,7 +39,7 @@ public sealed class GeneratorBlockTests
     [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 1)]
-    public void ConvMappedDiagonalBlockMatchesDenseGenerators(long stride, long padding)
+    public void Conv_mapped_diagonal_block_matches_dense_generators(long stride, long padding)
     {
         using var scope = NewDisposeScope();
         var (conv, linear, values) = Setup(stride, padding);

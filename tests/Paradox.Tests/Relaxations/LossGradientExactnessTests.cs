@@ -13,7 +13,7 @@ namespace Paradox.Tests.Relaxations;
 /// it has kinks wherever a coefficient whose sign or absolute value the engines take crosses zero (|W|, the
 /// specification rows C W2 that choose lines in back-substitution, the input coefficients). The network is
 /// therefore wired without such zeros (W1 > 0, and C W2 > 0 for label 0) and the seed and eps are chosen so
-/// that every bound is away from every jump (<see cref="NoBoundOrCoefficientIsNearAKink"/>); a parameter step
+/// that every bound is away from every jump (<see cref="No_bound_or_coefficient_is_near_a_kink"/>); a parameter step
 /// moves the bounds by at most 5e-3 and the coefficients by at most 6e-3.
 /// </summary>
 public sealed class LossGradientExactnessTests
@@ -51,7 +51,7 @@ public sealed class LossGradientExactnessTests
     }
 
     [Fact]
-    public void NoBoundOrCoefficientIsNearAKink()
+    public void No_bound_or_coefficient_is_near_a_kink()
     {
         var problems = NearKinks(Create(Seed, Eps)).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
@@ -86,7 +86,7 @@ public sealed class LossGradientExactnessTests
 
     [Theory]
     [MemberData(nameof(Domains))]
-    public void CertifiedLossGradientMatchesFiniteDifferences(string domain)
+    public void Certified_loss_gradient_matches_finite_differences(string domain)
     {
         var s = Create(Seed, Eps);
         var relaxation = RelaxationCatalog.Create(domain);

@@ -99,7 +99,7 @@ public sealed class ReferenceFixtureTests
     }
 
     [Fact]
-    public void LabelsAndLogitsMatchTheReference()
+    public void Labels_and_logits_match_the_reference()
     {
         using var s = new Setup();
         var labels = Fixture["labels"]!.AsArray().Select(v => (long)v!).ToArray();
@@ -113,7 +113,7 @@ public sealed class ReferenceFixtureTests
 
     [Theory]
     [MemberData(nameof(Domains))]
-    public void LowerBoundsLossAndGradientMatchTheReference(string key, string domain)
+    public void Lower_bounds_loss_and_gradient_match_the_reference(string key, string domain)
     {
         using var s = new Setup();
         using var scope = NewDisposeScope();
@@ -146,7 +146,7 @@ public sealed class ReferenceFixtureTests
     [InlineData("zono")]
     [InlineData("deeppoly")]
     [InlineData("crown-ibp")]
-    public void PreActivationBoundsOfImage0MatchTheReference(string domain)
+    public void Pre_activation_bounds_of_image_0_match_the_reference(string domain)
     {
         using var s = new Setup();
         using var scope = NewDisposeScope();

@@ -35,7 +35,7 @@ public sealed class RelaxationExactnessTests
 
     [Theory]
     [MemberData(nameof(ExactWithoutRelu))]
-    public void WithoutRelu_BoundsEqualTheTrueMinimumAndMaximum(string domain, ulong seed)
+    public void Without_relu_bounds_equal_the_true_minimum_and_maximum(string domain, ulong seed)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -55,7 +55,7 @@ public sealed class RelaxationExactnessTests
     [InlineData(21ul)]
     [InlineData(22ul)]
     [InlineData(23ul)]
-    public void WithoutRelu_BoxIsSoundButStrictlyLooser(ulong seed)
+    public void Without_relu_box_is_sound_but_strictly_looser(ulong seed)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -85,7 +85,7 @@ public sealed class RelaxationExactnessTests
     /// <summary>eps = 1e-4: every ReLU is stably active or inactive (checked), so the network is affine on each box.</summary>
     [Theory]
     [MemberData(nameof(NoCrossingNetworks))]
-    public void WithoutCrossingNeurons_DeepPolyZonoHBoxHZonoAgreeAndAreExact(string name)
+    public void Without_crossing_neurons_deeppoly_zono_hbox_hzono_agree_and_are_exact(string name)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();

@@ -16,7 +16,7 @@ public sealed class RelaxationSoundnessTests(SampledCases sampled) : IClassFixtu
 
     [Theory]
     [MemberData(nameof(Sound))]
-    public void EveryConcreteValueLiesWithinTheBounds(string domain)
+    public void Every_concrete_value_lies_within_the_bounds(string domain)
     {
         var failures = new List<string>();
         foreach (var (c, values, _) in sampled.Cases)
@@ -46,7 +46,7 @@ public sealed class RelaxationSoundnessTests(SampledCases sampled) : IClassFixtu
 
     [Theory]
     [MemberData(nameof(Sound))]
-    public void CertifiedSamplesAreNeverAttackedSuccessfully(string domain)
+    public void Certified_samples_are_never_attacked_successfully(string domain)
     {
         var failures = new List<string>();
         foreach (var (c, _, broken) in sampled.Cases)
@@ -67,7 +67,7 @@ public sealed class RelaxationSoundnessTests(SampledCases sampled) : IClassFixtu
 
     /// <summary>The certification check is not vacuous: deeppoly certifies samples with eps > 0, and some samples are broken.</summary>
     [Fact]
-    public void CasesIncludeCertifiedAndBrokenSamples()
+    public void Cases_include_certified_and_broken_samples()
     {
         int certified = 0, brokenCount = 0;
         using var _ = no_grad();
@@ -88,7 +88,7 @@ public sealed class RelaxationSoundnessTests(SampledCases sampled) : IClassFixtu
     [InlineData("hbox")]
     [InlineData("deeppoly")]
     [InlineData("crown-ibp")]
-    public void TiesCaseHasExactZeroTiedAndBoundaryNeurons(string domain)
+    public void Ties_case_has_exact_zero_tied_and_boundary_neurons(string domain)
     {
         var c = sampled.Cases.Single(s => s.Case.Name == BoundCases.TiesName).Case;
         using var _ = no_grad();
@@ -110,7 +110,7 @@ public sealed class RelaxationSoundnessTests(SampledCases sampled) : IClassFixtu
 
     [Theory]
     [MemberData(nameof(Estimates))]
-    public void CauchyEstimatesRunAreLabelledEstimatesAndFinite(string domain)
+    public void Cauchy_estimates_run_are_labelled_estimates_and_finite(string domain)
     {
         foreach (var (c, _, _) in sampled.Cases)
         {

@@ -19,7 +19,7 @@ public sealed class ReluRuleCrownTests
     static ReluRule Variant(string name) => ReluRules.CrownVariants[name];
 
     [Fact]
-    public void CrownRulesAreNotParallelograms()
+    public void Crown_rules_are_not_parallelograms()
     {
         Assert.False(ReluRules.CrownStandard.IsParallelogram);
         Assert.False(ReluRules.CrownSoft(1).IsParallelogram);
@@ -27,7 +27,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void Crown_LowerSlopeJumpsAtAbsLEqualsAbsU_ContinuousAtLZeroAndUZero()
+    public void Crown_lower_slope_jumps_at_abs_l_equals_abs_u_continuous_at_l_zero_and_u_zero()
     {
         AssertLines(ReluRules.CrownStandard,
             E(-2, -1, L.Zero, L.Zero),
@@ -44,7 +44,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void CrownSoft_LowerSlopeIsSigmoid_ContinuousAcrossAbsLEqualsAbsU()
+    public void CrownSoft_lower_slope_is_sigmoid_continuous_across_abs_l_equals_abs_u()
     {
         // gamma = 1: lam_lo = sigmoid(l/u - u/l), 8/3 at (-1, 3), 0 at |l| = |u|.
         AssertLines(ReluRules.CrownSoft(1),
@@ -58,7 +58,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void Crown0_LowerJumpsAtLZero_ContinuousAtUZero()
+    public void Crown0_lower_jumps_at_l_zero_continuous_at_u_zero()
     {
         AssertLines(Variant("0"),
             E(-1, 0, L.Zero, L.Zero),
@@ -69,7 +69,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void Crown0C_ActiveLowerIsConstantL_ContinuousAtLZero()
+    public void Crown0C_active_lower_is_constant_l_continuous_at_l_zero()
     {
         AssertLines(Variant("0-c"),
             E(-1, 0, L.Zero, L.Zero),
@@ -81,7 +81,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void Crown1_LowerJumpsAtUZero_ContinuousAtLZero()
+    public void Crown1_lower_jumps_at_u_zero_continuous_at_l_zero()
     {
         AssertLines(Variant("1"),
             E(-1, 0, L.Zero, L.Zero),
@@ -92,7 +92,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void Crown1C_InactiveLowerIsX_ContinuousAtUZero()
+    public void Crown1C_inactive_lower_is_x_continuous_at_u_zero()
     {
         AssertLines(Variant("1-c"),
             E(-2, -1, L.X, L.Zero),
@@ -103,7 +103,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void LowerTria_LowerJumpsAtLZero_UpperJumpsAtUZero()
+    public void LowerTria_lower_jumps_at_l_zero_upper_jumps_at_u_zero()
     {
         AssertLines(Variant("lower-tria"),
             E(-1, 0, L.Zero, L.Zero),
@@ -114,7 +114,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void UpperTria_UpperJumpsAtLZero_LowerJumpsAtUZero()
+    public void UpperTria_upper_jumps_at_l_zero_lower_jumps_at_u_zero()
     {
         AssertLines(Variant("upper-tria"),
             E(-1, 0, L.Zero, L.Zero),
@@ -125,7 +125,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void LowerTriaC_ContinuousAtLZeroAndUZero()
+    public void LowerTriaC_continuous_at_l_zero_and_u_zero()
     {
         AssertLines(Variant("lower-tria-c"),
             E(-2, -1, L.Zero, new(1, 2)),
@@ -138,7 +138,7 @@ public sealed class ReluRuleCrownTests
     }
 
     [Fact]
-    public void UpperTriaC_ContinuousAtLZeroAndUZero()
+    public void UpperTriaC_continuous_at_l_zero_and_u_zero()
     {
         AssertLines(Variant("upper-tria-c"),
             E(-2, -1, L.X, L.Zero),

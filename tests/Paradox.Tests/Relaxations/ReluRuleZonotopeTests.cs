@@ -16,7 +16,7 @@ public sealed class ReluRuleZonotopeTests
     static Expected E(float l, float u, L lower, L upper) => new(l, u, lower, upper);
 
     [Fact]
-    public void Cases_CrossingIsStrict_LZeroIsActive_UZeroIsInactive()
+    public void Cases_crossing_is_strict_l_zero_is_active_u_zero_is_inactive()
     {
         var (inactive, crossing, active) = ReluRule.Cases(TorchSharp.torch.tensor(new[] { 0f, -1f, 0f, -1f }), TorchSharp.torch.tensor(new[] { 1f, 0f, 0f, 1f }));
         Assert.Equal(new[] { false, true, false, false }, inactive.data<bool>().ToArray());
@@ -25,7 +25,7 @@ public sealed class ReluRuleZonotopeTests
     }
 
     [Fact]
-    public void Zono_TriangleSlope_ContinuousAtLZeroAndUZero()
+    public void Zono_triangle_slope_continuous_at_l_zero_and_u_zero()
     {
         Assert.True(ReluRules.Zono.IsParallelogram);
         AssertLines(ReluRules.Zono,
@@ -42,7 +42,7 @@ public sealed class ReluRuleZonotopeTests
     }
 
     [Fact]
-    public void Interval_JumpsAtLZero_ContinuousAtUZero()
+    public void Interval_jumps_at_l_zero_continuous_at_u_zero()
     {
         Assert.True(ReluRules.Interval.IsParallelogram);
         AssertLines(ReluRules.Interval,
@@ -55,7 +55,7 @@ public sealed class ReluRuleZonotopeTests
     }
 
     [Fact]
-    public void Diag_JumpsAtUZero_ContinuousAtLZero()
+    public void Diag_jumps_at_u_zero_continuous_at_l_zero()
     {
         Assert.True(ReluRules.Diag.IsParallelogram);
         AssertLines(ReluRules.Diag,
@@ -69,7 +69,7 @@ public sealed class ReluRuleZonotopeTests
     }
 
     [Fact]
-    public void DiagC_ShiftsInactiveNeurons_ContinuousAtUZeroAndLZero()
+    public void DiagC_shifts_inactive_neurons_continuous_at_u_zero_and_l_zero()
     {
         Assert.True(ReluRules.DiagC.IsParallelogram);
         AssertLines(ReluRules.DiagC,
@@ -84,7 +84,7 @@ public sealed class ReluRuleZonotopeTests
     }
 
     [Fact]
-    public void Switch_JumpsAtAbsLEqualsAbsU_ContinuousAtLZeroAndUZero()
+    public void Switch_jumps_at_abs_l_equals_abs_u_continuous_at_l_zero_and_u_zero()
     {
         Assert.True(ReluRules.Switch.IsParallelogram);
         AssertLines(ReluRules.Switch,
@@ -100,7 +100,7 @@ public sealed class ReluRuleZonotopeTests
     }
 
     [Fact]
-    public void ZonoSoft_SigmoidSlope_ContinuousAtLZeroAndUZero()
+    public void ZonoSoft_sigmoid_slope_continuous_at_l_zero_and_u_zero()
     {
         // gamma = 1: lam = sigmoid(l/u - u/l); at (-1, 3) l/u - u/l = -1/3 + 3 = 8/3; the offset 2 mu is the
         // larger of -l lam (attained at x = l) and u - u lam (at x = u).
@@ -118,7 +118,7 @@ public sealed class ReluRuleZonotopeTests
     }
 
     [Fact]
-    public void ZonoKappa_HalfTriangleSlope_JumpsAtLZero_ContinuousAtUZero()
+    public void ZonoKappa_half_triangle_slope_jumps_at_l_zero_continuous_at_u_zero()
     {
         // kappa = 0.5: lam = u/(2(u-l)) is below the triangle slope, so 2 mu = u - u lam (attained at x = u).
         var rule = ReluRules.ZonoKappa(0.5);
@@ -138,7 +138,7 @@ public sealed class ReluRuleZonotopeTests
     /// [u - lam u, -l lam], so the lower line must drop below `lam x`: at (-1, 3), lam = 1.5, lines 1.5 x - 1.5, 1.5 x + 1.5.
     /// </summary>
     [Fact]
-    public void ZonoKappa_SlopeAboveOne_LowerLineDropsBelowLamX()
+    public void ZonoKappa_slope_above_one_lower_line_drops_below_lam_x()
     {
         var rule = ReluRules.ZonoKappa(2);
         AssertLines(rule,

@@ -43,7 +43,7 @@ public sealed class TransposedConvolutionTests
 
     [Theory]
     [MemberData(nameof(Convolutions))]
-    public void TheEnginesTransposedConvolutionIsTheExactAdjoint(string name)
+    public void The_engines_transposed_convolution_is_the_exact_adjoint(string name)
     {
         var conv = Layers.Value[name];
         using var scope = NewDisposeScope();

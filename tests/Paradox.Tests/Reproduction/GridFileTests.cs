@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Paradox.IO;
 using Paradox.Reproduction;
 using Paradox.Tests.Cli;
 using Paradox.Training;
@@ -15,9 +16,7 @@ public class GridFileTests
 
     public static string RepoFile(params string[] parts)
     {
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Paradox.sln"))) repo = repo.Parent;
-        return Path.Combine([repo?.FullName ?? throw new DirectoryNotFoundException("no Paradox.sln above the tests"), .. parts]);
+        return Path.Combine([RepositoryRoot.Find() ?? throw new DirectoryNotFoundException("no Paradox.sln above the tests"), .. parts]);
     }
 
     static readonly GridDefinition Grid = GridDefinition.Load(GridPath);

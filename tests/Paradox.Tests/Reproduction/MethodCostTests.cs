@@ -19,7 +19,7 @@ public sealed class MethodCostTests
     static double Train(TrainConfig c) => Cost.Estimate(c)!.TrainSeconds;
 
     [Fact]
-    public void MethodsCostTheirStructureTimesTheRelaxationStep()
+    public void Methods_cost_their_structure_times_the_relaxation_step()
     {
         double standard = Train(Standard), steps = Cost.Estimate(Standard)!.Steps;
         double relaxation = Cost.Step("CONV", "deeppoly")!.Value, natural = Cost.Step("CONV", "natural")!.Value;

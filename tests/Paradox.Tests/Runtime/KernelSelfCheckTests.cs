@@ -13,7 +13,7 @@ public sealed class KernelSelfCheckTests
     static readonly string[] Kernels = ["conv2d", "conv_transpose2d", "conv adjoint (bmm, fold)", "conv2d input gradient", "conv2d weight gradient", "matmul", "sum", "elementwise"];
 
     [Fact]
-    public void TheKernelsInForceHoldAndTheTestProcessRunsUnderThem()
+    public void The_kernels_in_force_hold_and_the_test_process_runs_under_them()
     {
         var verdict = TorchRuntime.Kernels;
         Assert.True(verdict.Sound, verdict.Refusal);
@@ -24,7 +24,7 @@ public sealed class KernelSelfCheckTests
 
     [Theory]
     [MemberData(nameof(KernelNames))]
-    public void AWrongKernelIsCaughtAndOnlyThatOne(string kernel)
+    public void A_wrong_kernel_is_caught_and_only_that_one(string kernel)
     {
         var report = KernelSelfCheck.Run(new FaultyKernels(new LibTorchKernels(), kernel));
         Assert.False(report.Passed);
@@ -37,7 +37,7 @@ public sealed class KernelSelfCheckTests
 
     /// <summary>The bound is tight enough to matter: a relative error of 1e-4 in every value is caught, float32 rounding is not.</summary>
     [Fact]
-    public void TheToleranceCatchesSmallRelativeErrorsButNotRounding()
+    public void The_tolerance_catches_small_relative_errors_but_not_rounding()
     {
         Assert.False(KernelSelfCheck.Run(new ScaledConvolution(1 + 1e-4)).Checks.Where(c => c.Kernel == "conv2d").All(c => c.Passed));
         Assert.True(KernelSelfCheck.Run(new ScaledConvolution(1 + 1e-8)).Passed);
@@ -64,7 +64,7 @@ public sealed class KernelSelfCheckTests
         new([new KernelCheck("conv_transpose2d", "1->3 k3 s1 p0 8x8", passed ? 1e-7 : 12.5, 6e-6, passed ? 0.02 : 2e6)], 1);
 
     [Fact]
-    public void OffChecksWithoutOneDnnAndRefusesWrongKernels()
+    public void Off_checks_without_oneDNN_and_refuses_wrong_kernels()
     {
         var calls = new List<bool>();
         var sound = TorchRuntime.Decide(OneDnnMode.Off, oneDnn => { calls.Add(oneDnn); return Report(true); });
@@ -79,7 +79,7 @@ public sealed class KernelSelfCheckTests
     }
 
     [Fact]
-    public void AutoKeepsOneDnnOnlyAfterEveryRoundAndFallsBackOtherwise()
+    public void Auto_keeps_oneDNN_only_after_every_round_and_falls_back_otherwise()
     {
         var calls = new List<bool>();
         var kept = TorchRuntime.Decide(OneDnnMode.Auto, oneDnn => { calls.Add(oneDnn); return Report(true); });
@@ -100,7 +100,7 @@ public sealed class KernelSelfCheckTests
     }
 
     [Fact]
-    public void ForcedOnRefusesWhenOneDnnIsWrong()
+    public void Forced_on_refuses_when_oneDNN_is_wrong()
     {
         var verdict = TorchRuntime.Decide(OneDnnMode.On, oneDnn => Report(!oneDnn));
         Assert.True(verdict.OneDnnEnabled);
@@ -120,7 +120,7 @@ public sealed class KernelRefusalCliTests
     static readonly Dictionary<string, string> WrongTransposedConvolution = new() { [FaultyKernels.Variable] = "conv_transpose2d" };
 
     [Fact]
-    public void CertifyAndTrainStopWithOneLineAndWriteNothing()
+    public void Certify_and_train_stop_with_one_line_and_write_nothing()
     {
         using var dir = new ScratchDir();
         var model = TinyModelFile.Create(dir);
@@ -142,7 +142,7 @@ public sealed class KernelRefusalCliTests
     }
 
     [Fact]
-    public void DoctorExitsOneOnAWrongKernelAndZeroOtherwise()
+    public void Doctor_exits_one_on_a_wrong_kernel_and_zero_otherwise()
     {
         using var dir = new ScratchDir();
         var wrong = CliProcess.Run(["doctor"], WrongTransposedConvolution);
@@ -160,7 +160,7 @@ public sealed class KernelRefusalCliTests
     }
 
     [Fact]
-    public void AnUnknownOneDnnModeIsAnError()
+    public void An_unknown_oneDNN_mode_is_an_error()
     {
         var (code, _, errors) = CliProcess.Run(["doctor"], new Dictionary<string, string> { [TorchRuntime.OneDnnVariable] = "sometimes" });
         Assert.Equal(2, code);

@@ -25,7 +25,7 @@ public sealed class StrideOneGradientTests
     [InlineData("box")]
     [InlineData("deeppoly")]
     [InlineData("crown-ibp")]
-    public void AutogradAgreesWithFloat64FiniteDifferences(string loss)
+    public void Autograd_agrees_with_float64_finite_differences(string loss)
     {
         const ulong seed = 23;
         const float eps = 0.02f;

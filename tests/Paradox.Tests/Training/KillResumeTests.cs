@@ -22,7 +22,7 @@ public sealed class KillResumeTests
         ModelFile.Load(Path.Combine(runDir, "final.ckpt"), new ModelFile.Hints(null, null, null)).ParameterHash();
 
     [Fact]
-    public void KilledAndResumedRunMatchesAnUninterruptedOne()
+    public void Killed_and_resumed_run_matches_an_uninterrupted_one()
     {
         var root = Directory.CreateTempSubdirectory("paradox-kill-").FullName;
         try
@@ -60,7 +60,7 @@ public sealed class KillResumeTests
     }
 
     [Fact]
-    public void ResumingSomethingThatIsNotARunIsAOneLineError()
+    public void Resuming_something_that_is_not_a_run_is_a_one_line_error()
     {
         var dir = Directory.CreateTempSubdirectory("paradox-notarun-").FullName;
         try
@@ -77,7 +77,7 @@ public sealed class KillResumeTests
     }
 
     [Fact]
-    public void AnExistingRunIsNeverOverwritten()
+    public void An_existing_run_is_never_overwritten()
     {
         var root = Directory.CreateTempSubdirectory("paradox-exists-").FullName;
         try

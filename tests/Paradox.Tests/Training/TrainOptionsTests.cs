@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Paradox.Cli;
 using Paradox.Tests.Cli;
+using Paradox.Training;
 using TorchSharp;
 using Xunit;
 

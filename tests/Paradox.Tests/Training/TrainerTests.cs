@@ -24,7 +24,7 @@ public sealed class TrainerTests
         (FashionTrain.Images.narrow(0, 0, n).clone(), FashionTrain.Labels.narrow(0, 0, n).clone());
 
     [Fact]
-    public void LossIsKappaMixOfNaturalAndCertifiedCrossEntropyPlusL1()
+    public void Loss_is_kappa_mix_of_natural_and_certified_cross_entropy_plus_L1()
     {
         using var scope = NewDisposeScope();
         var config = Tiny("crown-ibp");
@@ -46,7 +46,7 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void BetaMixesBoxAndTheRelaxation()
+    public void Beta_mixes_box_and_the_relaxation()
     {
         using var scope = NewDisposeScope();
         using var network = Architectures.Build("fc2", DatasetInfo.FashionMnist, generator: new Generator(1));
@@ -65,7 +65,7 @@ public sealed class TrainerTests
 
     [Theory]
     [MemberData(nameof(TrainDomains))]
-    public void GradientsReachEveryParameter(string domain)
+    public void Gradients_reach_every_parameter(string domain)
     {
         using var scope = NewDisposeScope();
         using var network = Architectures.Build("fc2", DatasetInfo.FashionMnist, generator: new Generator(2));
@@ -90,7 +90,7 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void BatchPiecesGiveTheSameTrainingAsOnePiece()
+    public void Batch_pieces_give_the_same_training_as_one_piece()
     {
         var whole = TrainAll(Tiny()).Split(',').Select(double.Parse).ToArray();
         var pieces = TrainAll(Tiny(pieces: 4)).Split(',').Select(double.Parse).ToArray();
@@ -99,7 +99,7 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void ResumingFromAMidEpochCheckpointIsBitIdentical()
+    public void Resuming_from_a_mid_epoch_checkpoint_is_bit_identical()
     {
         var config = Tiny("hbox");
         string uninterrupted;
@@ -147,7 +147,7 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void TrainingWithAugmentationIsReproducibleAndDiffersFromTrainingWithout()
+    public void Training_with_augmentation_is_reproducible_and_differs_from_training_without()
     {
         using var data = SyntheticCifar();
         var augmented = Train(TinyCifar(true), data);
@@ -156,7 +156,7 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void ResumingAnAugmentedRunMidEpochIsBitIdentical()
+    public void Resuming_an_augmented_run_mid_epoch_is_bit_identical()
     {
         using var data = SyntheticCifar();
         var config = TinyCifar(true);
@@ -181,7 +181,7 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void ACheckpointOfAnotherConfigurationIsRejected()
+    public void A_checkpoint_of_another_configuration_is_rejected()
     {
         var path = Path.Combine(Path.GetTempPath(), $"paradox-other-{Guid.NewGuid():N}.ckpt");
         try

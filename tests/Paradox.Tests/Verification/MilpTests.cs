@@ -27,7 +27,7 @@ public sealed class MilpTests(SampledCases sampled) : IClassFixture<SampledCases
 
     [Theory]
     [MemberData(nameof(Exactness))]
-    public void MilpBoundIsExactAndBetweenTriangleAndEveryConcreteValue(string name, ulong seed)
+    public void Milp_bound_is_exact_and_between_triangle_and_every_concrete_value(string name, ulong seed)
     {
         var (c, values, _) = sampled.Cases.Single(s => s.Case.Name == name && s.Case.Seed == seed);
         using var scope = NewDisposeScope();
@@ -59,7 +59,7 @@ public sealed class MilpTests(SampledCases sampled) : IClassFixture<SampledCases
     }
 
     [Fact]
-    public void ExactRadiusLiesBetweenTheRelaxationsAndPgd()
+    public void Exact_radius_lies_between_the_relaxations_and_pgd()
     {
         using var scope = NewDisposeScope();
         using var network = new TestNetworkBuilder([1, 5, 5]).Flatten().Linear(10).Relu().Linear(8).Relu().Linear(3).Build(41);
@@ -80,7 +80,7 @@ public sealed class MilpTests(SampledCases sampled) : IClassFixture<SampledCases
     }
 
     [Fact]
-    public void TooManyReluNeuronsAreRefusedNamingTheFlag()
+    public void Too_many_relu_neurons_are_refused_naming_the_flag()
     {
         var c = BoundCases.All.First(b => b.Name == "fc");
         var engine = new MilpEngine(maxReluNeurons: 5);

@@ -26,7 +26,7 @@ public sealed class TriangleLpTests
     }
 
     [Fact]
-    public void TriangleIsAtLeastAsTightAsDeeppolyEverywhere()
+    public void Triangle_is_at_least_as_tight_as_deeppoly_everywhere()
     {
         var failures = new List<string>();
         int tighter = 0;
@@ -66,7 +66,7 @@ public sealed class TriangleLpTests
     [InlineData(31UL, false)]
     [InlineData(32UL, false)]
     [InlineData(33UL, true)]
-    public void WithoutReluTriangleIsExact(ulong seed, bool conv)
+    public void Without_relu_triangle_is_exact(ulong seed, bool conv)
     {
         using var scope = NewDisposeScope();
         using var network = conv
@@ -91,7 +91,7 @@ public sealed class TriangleLpTests
     }
 
     [Fact]
-    public void DualBoundAgreesWithTheSolversOptimum()
+    public void Dual_bound_agrees_with_the_solvers_optimum()
     {
         var c = BoundCases.All.First(b => b.Name == "fc-three-relu-layers");
         using var noGrad = no_grad();
@@ -114,7 +114,7 @@ public sealed class TriangleLpTests
     }
 
     [Fact]
-    public void CertificationOnlyDomainsAreFlagged()
+    public void Certification_only_domains_are_flagged()
     {
         Assert.True(RelaxationCatalog.Create("triangle").CertificationOnly);
         Assert.True(RelaxationCatalog.Create("milp").CertificationOnly);

@@ -1,6 +1,5 @@
 using Paradox.Networks;
 using Paradox.Relaxations;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Paradox.Training.Methods;
@@ -57,16 +56,4 @@ public static class ExpressiveLoss
     public static LossParts Parts(Terms t, MethodBatch batch, Tensor? robust) => robust is null
         ? new LossParts(t.Natural, t.Natural, null, t.NaturalLogits, null)
         : new LossParts(MethodLosses.Mix(batch.Kappa, t.Natural, robust), t.Natural, robust, t.NaturalLogits, t.CountingLogits);
-}
-
-/// <summary>One of the expressive losses (MtlIbp, CcIbp, ExpIbp).</summary>
-public delegate LossParts ExpressiveMethod(Network network, MethodBatch batch, Relaxation relaxation, ExpressiveParameters p, Generator? generator,
-    TrainingAttack? attack);
-
-/// <summary>`--method mtl-ibp|cc-ibp|exp-ibp` on the seam.</summary>
-public sealed class ExpressiveTraining(ExpressiveMethod method, ExpressiveParameters parameters, Relaxation relaxation, Generator? generator,
-    SpecKind spec) : ITrainingMethod
-{
-    public LossParts Loss(Network network, Tensor x, Tensor y, ScheduleValues s) =>
-        method(network, new MethodBatch(x, y, s.Eps, s.Kappa, spec), relaxation, parameters, generator, null);
 }

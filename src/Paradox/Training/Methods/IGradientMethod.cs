@@ -13,13 +13,3 @@ public interface IGradientMethod : ITrainingMethod
     /// <summary>Adds the step's gradient (the regulariser's at the unperturbed weights included) and returns the batch's sums.</summary>
     EpochTotals Backward(Network network, Tensor x, Tensor y, ScheduleValues schedule, int pieces, Func<Tensor?> regularizer);
 }
-
-/// <summary>A method with state of its own that a checkpoint must carry for a bit-identical resume (PGPE's deviations).</summary>
-public interface IStatefulMethod
-{
-    /// <summary>Named tensors; empty before the first step.</summary>
-    IEnumerable<(string Key, Tensor Value)> StateTensors();
-
-    /// <summary>Restores what <see cref="StateTensors"/> wrote (tensors whose key it does not know are ignored).</summary>
-    void LoadState(IReadOnlyDictionary<string, Tensor> tensors, string source);
-}

@@ -84,22 +84,24 @@ public static class ProvableMethodCatalog
     /// <summary>Whether the method trains with relaxations that have no gradient (the LP and MILP).</summary>
     public static bool TakesAnyRelaxation(TrainConfig c) => Methods.TryGetValue(NameOf(c), out var e) && e.AnyRelaxation;
 
+    /// <summary>
+    /// The relaxation of `--train_domain`: any catalogue domain for a method that trains without gradients, otherwise a
+    /// trainable one (a certification-only domain is an error).
+    /// </summary>
+    public static Relaxation TrainRelaxation(TrainConfig c, Generator? generator) =>
+        TakesAnyRelaxation(c)
+            ? RelaxationCatalog.Create(c.RequireTrainDomain(), c.RelaxationFlags(), generator, "--train_domain")
+            : RelaxationCatalog.CreateTrainable(c.RequireTrainDomain(), c.RelaxationFlags(), generator, "--train_domain");
+
     /// <summary>The train-provable method of a config: `--method` on the relaxation of `--train_domain`, with `--ibp_reg` if set.</summary>
     public static ITrainingMethod Create(TrainConfig c, Generator generator)
     {
         Validate(c);
         string name = NameOf(c);
-        string domain = c.TrainDomain ?? throw new ParadoxException("--train_domain: --mode train-provable needs a training domain");
-        ITrainingMethod method;
-        if (name == Standard) method = ProvableTraining.Create(c, generator);
-        else
-        {
-            var entry = Methods[name];
-            var relaxation = entry.AnyRelaxation
-                ? RelaxationCatalog.Create(domain, c.RelaxationFlags(), generator, "--train_domain")
-                : RelaxationCatalog.CreateTrainable(domain, c.RelaxationFlags(), generator, "--train_domain");
-            method = entry.Create(c, relaxation, generator);
-        }
+        c.RequireTrainDomain();
+        ITrainingMethod method = name == Standard
+            ? ProvableTraining.Create(c, generator)
+            : Methods[name].Create(c, TrainRelaxation(c, generator), generator);
         if (c.IbpReg is { } reg and > 0)
             method = new IbpRegularizedTraining(method, new IbpRegularizerParameters(reg, c.IbpRegTau ?? new IbpRegularizerParameters().Tau), c.EpsTrain ?? 0);
         return method;

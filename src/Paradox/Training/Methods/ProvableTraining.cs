@@ -28,7 +28,7 @@ public sealed class ProvableTraining(ProvableTraining.Parameters parameters, Rel
     /// <summary>The method of a config: its `--train_domain` built as a trainable relaxation.</summary>
     public static ProvableTraining Create(TrainConfig config, Generator generator) =>
         new(config, RelaxationCatalog.CreateTrainable(
-            config.TrainDomain ?? throw new ParadoxException("--train_domain: --mode train-provable needs a training domain"),
+            config.RequireTrainDomain(),
             config.RelaxationFlags(), generator, "--train_domain"));
 
     public LossParts Loss(Network network, Tensor x, Tensor y, ScheduleValues s)

@@ -62,7 +62,7 @@ public static class Sabr
     /// </summary>
     public static InputRegion PropagationRegion(Tensor x, Tensor attackPoint, double eps, double tau)
     {
-        if (!(eps >= 0)) throw new ParadoxException($"--eps: must be a number >= 0 (got {eps})");
+        Checks.Eps(eps);
         if (!(tau >= 0 && tau <= eps)) throw new ArgumentOutOfRangeException(nameof(tau), $"tau {tau} must be in [0, eps = {eps}]");
         using var scope = NewDisposeScope();
         double slack = eps - tau;

@@ -1,0 +1,81 @@
+using Paradox.Networks;
+using static TorchSharp.torch;
+
+namespace Paradox.Relaxations;
+
+/// <summary>
+/// Diagonal generators mapped by an affine layer and then scaled per neuron: term t is `D[b, t] * S[b] * W e_Index[t]`.
+/// Kept factored instead of materialising the [T, B, *out] generator tensor (for the fresh terms of a ReLU layer that
+/// is T = neurons x batch x outputs): its norms are the small product `|D| |G|` (G = W applied to the unit vectors,
+/// [T, out]), and the next Linear layer (or the final specification) maps it through the layer's adjoint: one
+/// matrix product for a Linear layer, one transposed convolution of the weight rows for a Conv2d layer.
+/// </summary>
+public sealed class MappedDiagonalBlock : GeneratorBlock
+{
+    readonly DiagonalBlock source;
+    readonly AffineLayer layer;
+    readonly Tensor? scale;      // [B, *shape] or null (all ones)
+    readonly long[] shape;       // per-sample shape of the block (the layer's output, possibly flattened)
+    Tensor? columns;             // G [T, out], computed on first use
+
+    public MappedDiagonalBlock(DiagonalBlock source, AffineLayer layer, Tensor? scale = null, long[]? shape = null, Tensor? columns = null)
+    {
+        this.source = source;
+        this.layer = layer;
+        this.scale = scale;
+        this.shape = shape ?? layer.OutputShape;
+        this.columns = columns;
+    }
+
+    long Batch => source.D.shape[0];
+
+    /// <summary>G [T, out]: the layer's linear part applied to each selected unit vector (a column slice for Linear).</summary>
+    Tensor Columns() => columns ??= layer is LinearLayer linear
+        ? linear.Weight.index_select(1, source.Index).t()
+        : layer.ApplyLinear(source.Units()).flatten(1);
+
+    public override GeneratorBlock Scale(Tensor perNeuron)
+    {
+        var s = perNeuron.reshape([Batch, .. shape]);
+        return new MappedDiagonalBlock(source, layer, scale is null ? s : scale * s, shape, columns);
+    }
+
+    public override GeneratorBlock Flatten() =>
+        new MappedDiagonalBlock(source, layer, scale?.flatten(1), [shape.Aggregate(1L, (a, b) => a * b)], columns);
+
+    public override Tensor AbsSum()
+    {
+        var sum = source.D.abs().matmul(Columns().abs()); // [B, n]
+        if (scale is not null) sum = sum * scale.abs().flatten(1);
+        return sum.reshape([Batch, .. shape]);
+    }
+
+    public override GeneratorBlock Affine(AffineLayer next)
+    {
+        if (next is LinearLayer linear) return new DenseBlock(MapRows(linear.Weight.unsqueeze(0)).permute(2, 0, 1));
+        return Materialize().Affine(next);
+    }
+
+    public override Tensor FinalAbsSum(FinalSpec spec) => MapRows(spec.Weight).abs().sum(2);
+
+    /// <summary>For rows R [1 or B, K, n] of a linear map on this block: `R S W e_t D[b,t]` as [B, K, T].</summary>
+    Tensor MapRows(Tensor rows)
+    {
+        var scaled = scale is null ? rows.expand(Batch, -1, -1) : rows * scale.flatten(1).unsqueeze(1);
+        long k = scaled.shape[1];
+        Tensor back; // [B*K, T]
+        if (layer is Conv2dLayer conv)
+            back = conv.ApplyAdjoint(scaled.reshape([Batch * k, .. conv.OutputShape])).flatten(1).index_select(1, source.Index);
+        else
+            back = scaled.reshape(Batch * k, -1).matmul(Columns().t());
+        return back.reshape(Batch, k, -1) * source.D.unsqueeze(1);
+    }
+
+    DenseBlock Materialize()
+    {
+        var g = Columns(); // [T, out]
+        var e = source.D.t().unsqueeze(2) * g.unsqueeze(1); // [T, B, out]
+        if (scale is not null) e = e * scale.flatten(1).unsqueeze(0);
+        return new DenseBlock(e.reshape([e.shape[0], Batch, .. shape]));
+    }
+}
