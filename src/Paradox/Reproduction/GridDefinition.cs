@@ -10,10 +10,16 @@ namespace Paradox.Reproduction;
 /// fill it, and optionally the paradox it tests (per column: does the loose row certify more than every tighter one).
 /// </summary>
 public sealed record GridTable(string Name, string Title, string Note, string[] Rows, string[] Columns, IReadOnlyList<GridEntry> Entries,
-    ParadoxClaim? Paradox = null);
+    ParadoxClaim? Paradox = null, MethodComparison? Compare = null);
 
 /// <summary>The study's claim for a table: in each column the <paramref name="Loose"/> row certifies more than every row of <paramref name="Tighter"/>.</summary>
 public sealed record ParadoxClaim(string Loose, string[] Tighter);
+
+/// <summary>
+/// The question of a table of training methods, per column: which row certifies most, and does a row that trains a tight
+/// relaxation (<paramref name="Tight"/>) certify more than the <paramref name="BaselineRow"/> of <paramref name="BaselineTable"/>?
+/// </summary>
+public sealed record MethodComparison(string BaselineTable, string BaselineRow, string[] Tight);
 
 /// <summary>
 /// One cell's run(s): the paper line labelled <paramref name="Run"/> in the flags file, extra flags replacing
@@ -89,8 +95,10 @@ public sealed class GridDefinition
     sealed record FileDto(string? Description, string? FlagsFile, Dictionary<string, ProfileDto>? Profiles, List<TableDto>? Tables,
         CostDto? Cost, List<PublishedDto>? Published);
     sealed record ProfileDto(string? Description, double? EpochScale, int? NEpochs, string? Flags, string[]? Tables, string[]? Datasets);
-    sealed record TableDto(string? Name, string? Title, string? Note, string[]? Rows, string[]? Columns, ParadoxDto? Paradox, List<EntryDto>? Runs);
+    sealed record TableDto(string? Name, string? Title, string? Note, string[]? Rows, string[]? Columns, ParadoxDto? Paradox, CompareDto? Compare,
+        List<EntryDto>? Runs);
     sealed record ParadoxDto(string? Loose, string[]? Tighter);
+    sealed record CompareDto(string? BaselineTable, string? BaselineRow, string[]? Tight);
     sealed record EntryDto(string? Run, string? Label, string? Row, string? Column, string? Flags, long[]? Seeds);
     sealed record CostDto(string? Source, Dictionary<string, Dictionary<string, double>>? StepSeconds, Dictionary<string, string>? DomainFamilies,
         Dictionary<string, int>? TrainImages, Dictionary<string, int>? TestImages, double? VerifyFactor);
@@ -143,8 +151,26 @@ public sealed class GridDefinition
                     if (!rows.Contains(row)) throw Bad($"table {name}: paradox row '{row}' is not one of the table's rows");
                 claim = new ParadoxClaim(loose, tighter);
             }
-            tables.Add(new GridTable(name, t.Title ?? name, t.Note ?? "", rows, columns, entries, claim));
+            MethodComparison? compare = null;
+            if (t.Compare is { } c)
+            {
+                var tight = c.Tight ?? throw Bad($"table {name}: compare.tight is missing");
+                foreach (var row in tight)
+                    if (!rows.Contains(row)) throw Bad($"table {name}: compare row '{row}' is not one of the table's rows");
+                compare = new MethodComparison(c.BaselineTable ?? throw Bad($"table {name}: compare.baseline_table is missing"),
+                    c.BaselineRow ?? throw Bad($"table {name}: compare.baseline_row is missing"), tight);
+            }
+            tables.Add(new GridTable(name, t.Title ?? name, t.Note ?? "", rows, columns, entries, claim, compare));
         }
+
+        foreach (var t in tables)
+            if (t.Compare is { } c)
+            {
+                var baseline = tables.FirstOrDefault(b => b.Name == c.BaselineTable)
+                    ?? throw Bad($"table {t.Name}: compare.baseline_table '{c.BaselineTable}' is not a table of the grid");
+                if (!baseline.Rows.Contains(c.BaselineRow))
+                    throw Bad($"table {t.Name}: compare.baseline_row '{c.BaselineRow}' is not a row of table {c.BaselineTable}");
+            }
 
         var profiles = new Dictionary<string, GridProfile>();
         foreach (var (name, p) in dto.Profiles ?? throw Bad("profiles is missing"))

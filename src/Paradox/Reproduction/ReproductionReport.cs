@@ -133,9 +133,10 @@ public static class ReproductionReport
     {
         Directory.CreateDirectory(mainDir);
         var verdicts = tables.SelectMany(t => ParadoxVerdicts.Judge(grid.Table(t), outcomes, profile.Name)).ToList();
+        var methods = tables.SelectMany(t => MethodVerdicts.Judge(grid.Table(t), outcomes, profile.Name)).ToList();
         var curves = WriteCurves(grid, mainDir, tables, outcomes, elsewhere);
-        AtomicFile.WriteText(Path.Combine(mainDir, "report.md"), Markdown(grid, profile, mainDir, tables, outcomes, verdicts, curves));
-        AtomicFile.WriteText(Path.Combine(mainDir, "report.json"), Json(grid, profile, mainDir, outcomes, verdicts).ToJsonString(Indented) + "\n");
+        AtomicFile.WriteText(Path.Combine(mainDir, "report.md"), Markdown(grid, profile, mainDir, tables, outcomes, verdicts, methods, curves));
+        AtomicFile.WriteText(Path.Combine(mainDir, "report.json"), Json(grid, profile, mainDir, outcomes, verdicts, methods).ToJsonString(Indented) + "\n");
         AtomicFile.WriteText(Path.Combine(mainDir, "report.csv"), Csv(outcomes));
     }
 
@@ -178,7 +179,7 @@ public static class ReproductionReport
     }
 
     static string Markdown(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables, IReadOnlyList<RunOutcome> outcomes,
-        IReadOnlyList<ParadoxVerdict> verdicts, IReadOnlyList<(string Table, string Column, string File)> curves)
+        IReadOnlyList<ParadoxVerdict> verdicts, IReadOnlyList<MethodVerdict> methods, IReadOnlyList<(string Table, string Column, string File)> curves)
     {
         var md = new StringBuilder();
         md.AppendLine($"# Reproduction of \"On the Paradox of Certified Training\": profile `{profile.Name}`");
@@ -230,6 +231,16 @@ public static class ReproductionReport
                 if (mineVerdicts.Count == 0) md.AppendLine("* no column has a finished run yet.");
                 foreach (var v in mineVerdicts) md.AppendLine($"* {v.Sentence}");
             }
+            if (table.Compare is { } compare)
+            {
+                md.AppendLine();
+                md.AppendLine($"Which method certifies most, and does a method on a tight relaxation ({string.Join(", ", compare.Tight)}) " +
+                              $"certify more than {compare.BaselineRow} ({compare.BaselineTable})?");
+                md.AppendLine();
+                var mineMethods = methods.Where(v => v.Table == name).ToList();
+                if (mineMethods.Count == 0) md.AppendLine("* no column has a finished run yet.");
+                foreach (var v in mineMethods) md.AppendLine($"* {v.BestSentence}").AppendLine($"* {v.TightSentence}");
+            }
             foreach (var (_, column, file) in curves.Where(c => c.Table == name))
                 md.AppendLine().AppendLine($"![learning curves, {column}]({file})");
         }
@@ -246,7 +257,7 @@ public static class ReproductionReport
     }
 
     static JsonObject Json(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<RunOutcome> outcomes,
-        IReadOnlyList<ParadoxVerdict> verdicts) => new()
+        IReadOnlyList<ParadoxVerdict> verdicts, IReadOnlyList<MethodVerdict> methods) => new()
         {
             ["grid"] = grid.Path,
             ["profile"] = profile.Name,
@@ -255,6 +266,11 @@ public static class ReproductionReport
             ["paradox"] = new JsonArray([.. verdicts.Select(v => (JsonNode)new JsonObject
         {
             ["table"] = v.Table, ["column"] = v.Column, ["reproduces"] = v.Reproduces, ["sentence"] = v.Sentence,
+        })]),
+            ["methods"] = new JsonArray([.. methods.Select(v => (JsonNode)new JsonObject
+        {
+            ["table"] = v.Table, ["column"] = v.Column, ["best"] = v.Best, ["best_certified"] = v.BestCertified is { } b ? Math.Round(b, 4) : null,
+            ["tight_beats_baseline"] = v.TightBeatsBaseline, ["best_sentence"] = v.BestSentence, ["tight_sentence"] = v.TightSentence,
         })]),
             ["runs"] = new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
         {
