@@ -19,6 +19,21 @@ public sealed class RunDirectory(string path)
     public string FinalCheckpoint => System.IO.Path.Combine(Path, "final.ckpt");
     public string InterruptedCheckpoint => System.IO.Path.Combine(Path, "interrupted.ckpt");
     public string EpochCheckpoint(int epoch) => System.IO.Path.Combine(Path, $"epoch-{epoch}.ckpt");
+    public string LockFile => System.IO.Path.Combine(Path, ".lock");
+
+    /// <summary>
+    /// Holds the run for one training process until disposed: an exclusive lock on `.lock` (an advisory flock on Unix,
+    /// released by the OS if the process dies), so that a second `train --resume` or `reproduce` of the same run stops
+    /// at once instead of interleaving its checkpoints and metrics with the first.
+    /// </summary>
+    public IDisposable Lock()
+    {
+        try { return new FileStream(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new ParadoxException($"run directory {Path} is being trained by another process; wait for it or stop it first");
+        }
+    }
 
     /// <summary>
     /// metrics.csv's header: epoch, the method's schedule coefficients (eps,kappa,beta for provable training), lr, the epoch's

@@ -53,6 +53,7 @@ public static class TrainingRun
         Preflight(config, resumeDir);
         var dataset = DatasetInfo.Parse(config.Dataset);
         var dir = resumeDir is null ? RunDirectory.Create(config.MainDir, config) : new RunDirectory(resumeDir);
+        using var runLock = dir.Lock();
         using var store = RunStore.Open(Path.GetDirectoryName(dir.Path)!);
         store.Begin(config.Label, dir.Path, config);
         try
