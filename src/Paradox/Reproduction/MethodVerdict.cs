@@ -20,7 +20,8 @@ public static class MethodVerdicts
         {
             double? Certified(string tableName, string row)
             {
-                var done = outcomes.Where(o => o.Resolved.Run.Table == tableName && o.Resolved.Run.Column == column && o.Resolved.Run.Row == row).ToList();
+                var run = (Table: tableName, Column: column, Row: row);
+                var done = outcomes.Where(o => (o.Resolved.Run.Table, o.Resolved.Run.Column, o.Resolved.Run.Row) == run).ToList();
                 return done.Count > 0 && done.All(o => o.Status == RunOutcome.Finished && o.Certified is not null && !o.Estimated)
                     ? done.Average(o => o.Certified!.Value) : null;
             }
@@ -45,12 +46,14 @@ public static class MethodVerdicts
             if (baseline is null)
             {
                 beats = null;
-                tightSentence = $"{where}: open: {baselineName} is not among the finished runs of this report, so no tight method can be compared with it.";
+                tightSentence = $"{where}: open: {baselineName} is not among the finished runs of this report, " +
+                    "so no tight method can be compared with it.";
             }
-            else if (tightDone.FirstOrDefault(t => t.Cert > baseline) is { Row: not null } winner)
+            else if (tightDone.Where(t => t.Cert > baseline).OrderByDescending(t => t.Cert).FirstOrDefault() is { Row: not null } winner)
             {
                 beats = true;
-                tightSentence = $"{where}: yes, a method on a tight relaxation beats {baselineName}: {winner.Row} certifies {P(winner.Cert!.Value)} %, " +
+                tightSentence = $"{where}: yes, a method on a tight relaxation beats {baselineName}: " +
+                    $"{winner.Row} certifies {P(winner.Cert!.Value)} %, " +
                     $"{baselineName} {P(baseline.Value)} %{tightRest}.";
             }
             else
@@ -58,7 +61,8 @@ public static class MethodVerdicts
                 beats = tightMissing.Count > 0 ? null : false;
                 string done = tightDone.Count > 0 ? $" ({string.Join(", ", tightDone.Select(t => $"{t.Row} {P(t.Cert!.Value)}"))})" : "";
                 tightSentence = tightMissing.Count > 0
-                    ? $"{where}: open: no finished method on a tight relaxation{done} beats {baselineName}'s {P(baseline.Value)} % so far{tightRest}."
+                    ? $"{where}: open: no finished method on a tight relaxation{done} beats {baselineName}'s {P(baseline.Value)} % " +
+                      $"so far{tightRest}."
                     : $"{where}: no, no method on a tight relaxation{done} beats {baselineName}'s {P(baseline.Value)} %.";
             }
             verdicts.Add(new(table.Name, column, best.Row, best.Cert, beats, bestSentence, tightSentence));
