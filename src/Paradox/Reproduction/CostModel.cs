@@ -1,4 +1,5 @@
 using Paradox.Training;
+using Paradox.Training.Methods;
 
 namespace Paradox.Reproduction;
 
@@ -55,8 +56,8 @@ public sealed record CostModel(
         double? natural = Step(c.Net, "natural"), box = Step(c.Net, "box");
         double? domain = c.TrainDomain is { } d ? Step(c.Net, d) : natural;
         if (natural is null || box is null || domain is null) return null;
-        double Mixed(double beta) => MethodStep(c, beta >= 1 || c.TrainDomain == "box" ? domain.Value : beta <= 0 ? box.Value : domain.Value + box.Value,
-            natural.Value);
+        double Relaxation(double beta) => beta >= 1 || c.TrainDomain == "box" ? domain.Value : beta <= 0 ? box.Value : domain.Value + box.Value;
+        double Mixed(double beta) => ProvableMethodCatalog.StepCost(c, Relaxation(beta), natural.Value);
 
         double train;
         if (c.Mode != TrainMode.TrainProvable) train = total * natural.Value * (c.Mode == TrainMode.TrainPgd ? 1 + c.PgdSteps : 1);
@@ -75,20 +76,6 @@ public sealed record CostModel(
             eval += tests / 100.0 * (Step(c.Net, v) ?? domain.Value) * VerifyFactor * Math.Max(1, c.EpsTest.Length);
         return new RunEstimate(images, total, train, eval);
     }
-
-    /// <summary>
-    /// A provable step under the run's `--method`, from the structure of each method (docs/training-methods.md): RGS
-    /// evaluates the relaxation and its backward k = `--gls_samples` times; PGPE evaluates it 2P + 1 times without backward
-    /// (P = `--pgpe_population`; a forward pass counted as a third of a step); SABR and the MTL family add their PGD attack
-    /// (`--method_pgd_steps` natural steps and one more). The bench's `method-step` measures the real ratios.
-    /// </summary>
-    static double MethodStep(TrainConfig c, double relaxationStep, double naturalStep) => c.Method switch
-    {
-        "rgs" => relaxationStep * (c.GlsSamples ?? new Training.Methods.RgsParameters().Samples),
-        "pgpe" => relaxationStep * (2 * (c.PgpePopulation ?? new Training.Methods.PgpeParameters().Population) + 1) / 3.0,
-        "sabr" or "mtl-ibp" or "cc-ibp" or "exp-ibp" => relaxationStep + naturalStep * ((c.MethodPgdSteps ?? new Training.Methods.TrainingPgdOptions().Steps) + 1),
-        _ => relaxationStep,
-    };
 
     public static string Format(double seconds) =>
         seconds < 90 ? $"{seconds:0} s" : seconds < 5400 ? $"{seconds / 60:0} min" : $"{seconds / 3600:0.0} h";

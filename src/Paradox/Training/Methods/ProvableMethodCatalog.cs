@@ -12,23 +12,33 @@ public static class ProvableMethodCatalog
 {
     public const string Standard = "standard";
 
-    /// <summary>An entry: whether it trains with certification-only relaxations (no gradient needed), the flags it reads, and its constructor.</summary>
-    sealed record Entry(string Description, bool AnyRelaxation, string[] Flags, Func<TrainConfig, Relaxation, Generator?, ITrainingMethod> Create);
+    /// <summary>
+    /// An entry: whether it trains with certification-only relaxations (no gradient needed), the flags it reads, its
+    /// constructor, and the cost of one of its steps from the seconds of a relaxation step and of a natural step
+    /// (docs/training-methods.md; the bench's `method-step` measures the real ratios).
+    /// </summary>
+    sealed record Entry(string Description, bool AnyRelaxation, string[] Flags, Func<TrainConfig, Relaxation, Generator?, ITrainingMethod> Create,
+        Func<TrainConfig, double, double, double> StepCost);
+
+    /// <summary>SABR and the MTL family: the relaxation's step plus their PGD attack (its steps and the clean forward).</summary>
+    static double WithAttack(TrainConfig c, double relaxation, double natural) => relaxation + natural * (TrainingPgdOptions.From(c).Steps + 1);
 
     static readonly Dictionary<string, Entry> Methods = new()
     {
         ["sabr"] = new("SABR: the certified loss of a box of radius --sabr_lambda * eps around a PGD point (Mueller et al. 2023)", false,
-            ["--sabr_lambda", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new SabrTraining(SabrParameters.From(c), r, g, Spec(c))),
+            ["--sabr_lambda", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new SabrTraining(SabrParameters.From(c), r, g, Spec(c)), WithAttack),
         ["mtl-ibp"] = new("MTL-IBP: (1 - alpha) adversarial + alpha certified cross-entropy (De Palma et al. 2024)", false,
-            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(MtlIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c))),
+            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(MtlIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
         ["cc-ibp"] = new("CC-IBP: cross-entropy of the alpha-combination of adversarial and worst-case logit differences", false,
-            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(CcIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c))),
+            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(CcIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
         ["exp-ibp"] = new("Exp-IBP: adversarial^(1 - alpha) * certified^alpha cross-entropy per sample", false,
-            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(ExpIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c))),
+            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(ExpIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
         ["rgs"] = new("RGS: the certified loss's gradient averaged over --gls_samples Gaussian weight perturbations (Balauca et al. 2025)", false,
-            ["--gls_sigma", "--gls_samples"], (c, r, g) => new RgsTraining(RgsParameters.From(c), r, g, Spec(c))),
+            ["--gls_sigma", "--gls_samples"], (c, r, g) => new RgsTraining(RgsParameters.From(c), r, g, Spec(c)),
+            (c, relaxation, _) => relaxation * RgsParameters.From(c).Samples), // k relaxation passes with their backward
         ["pgpe"] = new("PGPE: zeroth-order Gaussian smoothing with antithetic pairs, any relaxation incl. triangle and milp (Balauca et al. 2025)", true,
-            ["--gls_sigma", "--pgpe_population", "--pgpe_lr", "--pgpe_baseline_decay"], (c, r, g) => new PgpeTraining(PgpeParameters.From(c), r, g, Spec(c))),
+            ["--gls_sigma", "--pgpe_population", "--pgpe_lr", "--pgpe_baseline_decay"], (c, r, g) => new PgpeTraining(PgpeParameters.From(c), r, g, Spec(c)),
+            (c, relaxation, _) => relaxation * (2 * PgpeParameters.From(c).Population + 1) / 3.0), // 2P + 1 forwards, a third of a step each
     };
 
     public static string Names => string.Join(", ", Methods.Keys.Prepend(Standard));
@@ -80,6 +90,10 @@ public static class ProvableMethodCatalog
         if (c.PgpeLr is not null) yield return "--pgpe_lr";
         if (c.PgpeBaselineDecay is not null) yield return "--pgpe_baseline_decay";
     }
+
+    /// <summary>The seconds of one step of the config's method from those of a relaxation step and a natural step.</summary>
+    public static double StepCost(TrainConfig c, double relaxationStep, double naturalStep) =>
+        Methods.TryGetValue(NameOf(c), out var e) ? e.StepCost(c, relaxationStep, naturalStep) : relaxationStep;
 
     /// <summary>Whether the method trains with relaxations that have no gradient (the LP and MILP).</summary>
     public static bool TakesAnyRelaxation(TrainConfig c) => Methods.TryGetValue(NameOf(c), out var e) && e.AnyRelaxation;
