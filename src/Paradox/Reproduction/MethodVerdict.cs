@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Paradox.Reproduction;
 
 /// <summary>
@@ -18,13 +16,7 @@ public static class MethodVerdicts
         if (table.Compare is not { } compare) return verdicts;
         foreach (var column in table.Columns)
         {
-            double? Certified(string tableName, string row)
-            {
-                var run = (Table: tableName, Column: column, Row: row);
-                var done = outcomes.Where(o => (o.Resolved.Run.Table, o.Resolved.Run.Column, o.Resolved.Run.Row) == run).ToList();
-                return done.Count > 0 && done.All(o => o.Status == RunOutcome.Finished && o.Certified is not null && !o.Estimated)
-                    ? done.Average(o => o.Certified!.Value) : null;
-            }
+            double? Certified(string tableName, string row) => FinishedCell.Certified(outcomes, tableName, column, row);
             var rows = table.Rows.Select(r => (Row: r, Cert: Certified(table.Name, r))).ToList();
             var finished = rows.Where(r => r.Cert is not null).OrderByDescending(r => r.Cert).ToList();
             if (finished.Count == 0) continue;
@@ -70,5 +62,5 @@ public static class MethodVerdicts
         return verdicts;
     }
 
-    static string P(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+    static string P(double v) => FinishedCell.Percent(v);
 }

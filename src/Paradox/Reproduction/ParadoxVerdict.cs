@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Paradox.Reproduction;
 
 /// <summary>
@@ -17,12 +15,7 @@ public static class ParadoxVerdicts
         if (table.Paradox is not { } claim) return verdicts;
         foreach (var column in table.Columns)
         {
-            double? Certified(string row)
-            {
-                var done = outcomes.Where(o => o.Resolved.Run.Table == table.Name && o.Resolved.Run.Column == column && o.Resolved.Run.Row == row).ToList();
-                return done.Count > 0 && done.All(o => o.Status == RunOutcome.Finished && o.Certified is not null)
-                    ? done.Average(o => o.Certified!.Value) : null;
-            }
+            double? Certified(string row) => FinishedCell.Certified(outcomes, table.Name, column, row);
             var loose = Certified(claim.Loose);
             var tighter = claim.Tighter.Select(r => (Row: r, Cert: Certified(r))).ToList();
             var finished = tighter.Where(t => t.Cert is not null).ToList();
@@ -53,5 +46,5 @@ public static class ParadoxVerdicts
         return verdicts;
     }
 
-    static string P(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+    static string P(double v) => FinishedCell.Percent(v);
 }

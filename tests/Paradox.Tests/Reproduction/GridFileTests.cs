@@ -119,7 +119,7 @@ public class GridFileTests
         var smoke = Grid.Profile("smoke").Apply(paper);
         Assert.Equal(1, smoke.NEpochs);
         double[] milestones = [1, 1];
-        Assert.Equal([1.0, 1.0], smoke.LrMilestones);
+        Assert.Equal([1.0, 1.0], smoke.LrMilestones!);
         Assert.Equal(paper with { NEpochs = 1, WarmupEpochs = 0, MixEpochs = 1, LrMilestones = milestones }, smoke with { LrMilestones = milestones });
         // cpu2: the full training set and the whole test set; only the epochs change
         Assert.Empty(Grid.Profile("cpu2").Flags);
@@ -187,6 +187,11 @@ public class GridFileTests
         Assert.Null(open.Reproduces);
         Assert.Contains("not finished: CROWN-IBP (R), DeepZ, CROWN", open.Sentence);
         Assert.Empty(ParadoxVerdicts.Judge(table, [Finished("CROWN-IBP", "MNIST FC", 50)], "cpu2"));
+        // an estimated certified accuracy (not measured on every test image) leaves the answer open
+        var estimatedBox = Finished("Box", "MNIST CONV", 86.8) with { Estimated = true };
+        Assert.Null(ParadoxVerdicts.Judge(table, [estimatedBox, .. all], "cpu2").Single().Reproduces);
+        Assert.Null(FinishedCell.Certified([estimatedBox], "table2", "MNIST CONV", "Box"));
+        Assert.Equal(86.8, FinishedCell.Certified([Finished("Box", "MNIST CONV", 86.8)], "table2", "MNIST CONV", "Box"));
     }
 
     [Fact]
