@@ -16,23 +16,36 @@ public sealed class MappedDiagonalBlock : GeneratorBlock
     readonly AffineLayer layer;
     readonly Tensor? scale;      // [B, *shape] or null (all ones)
     readonly long[] shape;       // per-sample shape of the block (the layer's output, possibly flattened)
-    Tensor? columns;             // G [T, out], computed on first use
+    readonly ColumnCache columns; // G and |G|, shared by the scaled and flattened copies of this block
 
-    public MappedDiagonalBlock(DiagonalBlock source, AffineLayer layer, Tensor? scale = null, long[]? shape = null, Tensor? columns = null)
+    /// <summary>G [T, out] and |G|, each computed on first use: the norms of every later layer read |G|.</summary>
+    sealed class ColumnCache
+    {
+        public Tensor? G, AbsG;
+    }
+
+    public MappedDiagonalBlock(DiagonalBlock source, AffineLayer layer, Tensor? scale = null, long[]? shape = null)
+        : this(source, layer, scale, shape ?? layer.OutputShape, new ColumnCache())
+    {
+    }
+
+    MappedDiagonalBlock(DiagonalBlock source, AffineLayer layer, Tensor? scale, long[] shape, ColumnCache columns)
     {
         this.source = source;
         this.layer = layer;
         this.scale = scale;
-        this.shape = shape ?? layer.OutputShape;
+        this.shape = shape;
         this.columns = columns;
     }
 
     long Batch => source.D.shape[0];
 
     /// <summary>G [T, out]: the layer's linear part applied to each selected unit vector (a column slice for Linear).</summary>
-    Tensor Columns() => columns ??= layer is LinearLayer linear
+    Tensor Columns() => columns.G ??= layer is LinearLayer linear
         ? linear.Weight.index_select(1, source.Index).t()
         : layer.ApplyLinear(source.Units()).flatten(1);
+
+    Tensor AbsColumns() => columns.AbsG ??= Columns().abs();
 
     public override GeneratorBlock Scale(Tensor perNeuron)
     {
@@ -45,7 +58,7 @@ public sealed class MappedDiagonalBlock : GeneratorBlock
 
     public override Tensor AbsSum()
     {
-        var sum = source.D.abs().matmul(Columns().abs()); // [B, n]
+        var sum = source.D.abs().matmul(AbsColumns()); // [B, n]
         if (scale is not null) sum = sum * scale.abs().flatten(1);
         return sum.reshape([Batch, .. shape]);
     }
