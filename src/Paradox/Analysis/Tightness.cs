@@ -30,8 +30,9 @@ public static class Tightness
                 Radii(data.Images, data.Labels, count, batchSize, advance, (x, y) => CertifiedRadius.Bisect(network, relaxation, x, y, epsMax, steps)));
             seconds[relaxation.Name] = watch.Elapsed.TotalSeconds;
         }
+        var attackGenerator = pgdRadius is null ? null : generator ?? throw new ArgumentException("the PGD radius needs a seeded generator");
         float[]? pgd = pgdRadius is null ? null : phase("PGD radius", all, advance =>
-            Radii(data.Images, data.Labels, all, batchSize, advance, (x, y) => CertifiedRadius.PgdRadius(network, x, y, epsMax, steps, pgdRadius, generator)));
+            Radii(data.Images, data.Labels, all, batchSize, advance, (x, y) => CertifiedRadius.PgdRadius(network, x, y, epsMax, steps, pgdRadius, attackGenerator!)));
         ExactRadii? exactRadii = null;
         if (exact is not null)
         {
