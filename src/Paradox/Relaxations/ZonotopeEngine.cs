@@ -88,7 +88,7 @@ public sealed class ZonotopeEngine : IBoundEngine
                     var lam = relax.LamUp;
                     var mu = (relax.MuUp - relax.MuLo) / 2;
                     head = lam * head + (relax.MuUp + relax.MuLo) / 2;
-                    blocks = blocks.Select(b => b.Scale(lam)).ToList();
+                    blocks = ScaleBlocks(blocks, lam);
                     if (beta is not null) beta = lam * beta + mu;
                     else blocks.Add(NewBlock(mu));
                     break;
@@ -97,8 +97,9 @@ public sealed class ZonotopeEngine : IBoundEngine
             }
         }
         var center = spec.Apply(head);
-        var total = blocks.Select(b => b.FinalAbsSum(spec)).Aggregate((x, y) => x + y);
-        if (beta is not null) total = total + spec.ApplyAbs(beta);
+        var total = Sum(blocks.Select(b => b.FinalAbsSum(spec)));
+        if (beta is not null) total = total is null ? spec.ApplyAbs(beta) : total + spec.ApplyAbs(beta);
+        total ??= zeros_like(center);
         return new BoundResult(center - total, center + total, layers);
     }
 
@@ -107,9 +108,24 @@ public sealed class ZonotopeEngine : IBoundEngine
         : denseGenerators ? DiagonalBlock.FromValues(values).ToDense()
         : DiagonalBlock.FromValues(values);
 
+    /// <summary>
+    /// The generators after a ReLU with slopes `lam`. When every slope of the batch is zero (a hybrid domain whose neurons are
+    /// all crossing or inactive, as at eps 0.3 from fresh weights) the terms are gone: the blocks are dropped instead of
+    /// carrying zeros through every later layer. Exact in value and gradient: a zero slope is a constant branch of the rule.
+    /// </summary>
+    List<GeneratorBlock> ScaleBlocks(List<GeneratorBlock> blocks, Tensor lam)
+    {
+        if (!denseGenerators && blocks.Count > 0 && !lam.ne(0).any().item<bool>()) return [];
+        return blocks.Select(b => b.Scale(lam)).ToList();
+    }
+
     static Tensor Spread(List<GeneratorBlock> blocks, Tensor? beta)
     {
-        var s = blocks.Select(b => b.AbsSum()).Aggregate((x, y) => x + y);
-        return beta is null ? s : s + beta;
+        var s = Sum(blocks.Select(b => b.AbsSum()));
+        if (beta is not null) s = s is null ? beta : s + beta;
+        return s ?? throw new InvalidOperationException("a zonotope without generators or box part");
     }
+
+    /// <summary>The sum in order (the blocks' order fixes the float rounding), or null when there is nothing to add.</summary>
+    static Tensor? Sum(IEnumerable<Tensor> terms) => terms.Aggregate((Tensor?)null, (s, t) => s is null ? t : s + t);
 }

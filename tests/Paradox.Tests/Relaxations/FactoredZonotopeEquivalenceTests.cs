@@ -47,23 +47,42 @@ public sealed class FactoredZonotopeEquivalenceTests
         var c = Specification.Matrix(SpecKind.Diffs, labels, classes).to(ScalarType.Float64);
 
         foreach (var (rule, hybrid) in new[] { (ReluRules.Zono, false), (ReluRules.Interval, true), (ReluRules.Interval, false) })
+            AssertSameAsDense(network, region, c, rule, hybrid, $"{net} seed {seed} {rule.Name}{(hybrid ? " hybrid" : "")}");
+    }
+
+    /// <summary>
+    /// hBox on the box [-1, 1]^12: each first-layer neuron's bias is smaller than the sum of its weights' magnitudes, so every
+    /// neuron crosses in every sample, every hybrid slope is 0, and the engine drops the generators instead of carrying zeros.
+    /// </summary>
+    [Fact]
+    public void Dropping_the_terms_of_an_all_crossing_hybrid_layer_gives_the_dense_bounds_and_gradients()
+    {
+        using var scope = NewDisposeScope();
+        using var network = Build("fc", 3).To(CPU, ScalarType.Float64);
+        network.SetRequiresGrad(true);
+        var first = (LinearLayer)network.Layers.First(l => l is LinearLayer);
+        Assert.True(first.Bias.abs().lt(first.Weight.abs().sum(1)).all().item<bool>(), "precondition: every first-layer neuron crosses");
+        var region = new InputRegion(-ones([5, 12], dtype: ScalarType.Float64), ones([5, 12], dtype: ScalarType.Float64));
+        var c = Specification.Matrix(SpecKind.Diffs, tensor(new long[] { 0, 1, 2, 3, 0 }), 4).to(ScalarType.Float64);
+        AssertSameAsDense(network, region, c, ReluRules.Interval, hybrid: true, "fc all crossing, interval hybrid");
+    }
+
+    static void AssertSameAsDense(Network network, InputRegion region, Tensor c, ReluRule rule, bool hybrid, string what)
+    {
+        var parameters = network.Parameters().Cast<Tensor>().ToList();
+        (Tensor Lower, Tensor Upper, Tensor[] Grads) Run(bool dense)
         {
-            var parameters = network.Parameters().Cast<Tensor>().ToList();
-            (Tensor Lower, Tensor Upper, Tensor[] Grads) Run(bool dense)
-            {
-                var spec = FinalSpec.Merge(network, c, needUpper: true); // built per run: autograd.grad frees its graph
-                var r = new ZonotopeEngine(rule, hybrid, false, null, null, denseGenerators: dense).Bound(network, region, spec, false);
-                var objective = r.Lower.sum() - 0.5 * r.Upper!.sum();
-                return (r.Lower.detach(), r.Upper!.detach(), autograd.grad([objective], parameters).Select(g => g.detach()).ToArray());
-            }
-            var factored = Run(dense: false);
-            var reference = Run(dense: true);
-            string what = $"{net} seed {seed} {rule.Name}{(hybrid ? " hybrid" : "")}";
-            AssertClose(reference.Lower, factored.Lower, $"{what}: lower bounds");
-            AssertClose(reference.Upper, factored.Upper, $"{what}: upper bounds");
-            for (int i = 0; i < parameters.Count; i++)
-                AssertClose(reference.Grads[i], factored.Grads[i], $"{what}: gradient of parameter {i}");
+            var spec = FinalSpec.Merge(network, c, needUpper: true); // built per run: autograd.grad frees its graph
+            var r = new ZonotopeEngine(rule, hybrid, false, null, null, denseGenerators: dense).Bound(network, region, spec, false);
+            var objective = r.Lower.sum() - 0.5 * r.Upper!.sum();
+            return (r.Lower.detach(), r.Upper!.detach(), autograd.grad([objective], parameters).Select(g => g.detach()).ToArray());
         }
+        var factored = Run(dense: false);
+        var reference = Run(dense: true);
+        AssertClose(reference.Lower, factored.Lower, $"{what}: lower bounds");
+        AssertClose(reference.Upper, factored.Upper, $"{what}: upper bounds");
+        for (int i = 0; i < parameters.Count; i++)
+            AssertClose(reference.Grads[i], factored.Grads[i], $"{what}: gradient of parameter {i}");
     }
 
     static void AssertClose(Tensor expected, Tensor actual, string what)
