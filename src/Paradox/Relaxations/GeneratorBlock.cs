@@ -17,4 +17,13 @@ public abstract class GeneratorBlock
     public abstract Tensor AbsSum();
     /// <summary>`sum_t |W' E_t|` for the final specification rows, [B, K].</summary>
     public abstract Tensor FinalAbsSum(FinalSpec spec);
+
+    /// <summary>
+    /// <see cref="Affine"/> for a block whose terms are zero outside the flat input neurons <paramref name="columns"/>
+    /// (<see cref="SelectedColumnsBlock"/>). Blocks that can skip the other columns override it; this maps the whole block.
+    /// </summary>
+    public virtual GeneratorBlock AffineOnColumns(LinearLayer layer, Tensor columns) => Affine(layer);
+
+    /// <summary><see cref="FinalAbsSum"/> for a block whose terms are zero outside <paramref name="columns"/>.</summary>
+    public virtual Tensor FinalAbsSumOnColumns(FinalSpec spec, Tensor columns) => FinalAbsSum(spec);
 }

@@ -111,12 +111,17 @@ public sealed class ZonotopeEngine : IBoundEngine
     /// <summary>
     /// The generators after a ReLU with slopes `lam`. When every slope of the batch is zero (a hybrid domain whose neurons are
     /// all crossing or inactive, as at eps 0.3 from fresh weights) the terms are gone: the blocks are dropped instead of
-    /// carrying zeros through every later layer. Exact in value and gradient: a zero slope is a constant branch of the rule.
+    /// carrying zeros through every later layer. Otherwise, neurons whose slope is zero in every sample (dead in the whole
+    /// batch, most neurons of a trained network) are left out of the next Linear layer's product (<see cref="SelectedColumnsBlock"/>).
+    /// Exact in value and gradient: a zero slope is a constant branch of the rule.
     /// </summary>
     List<GeneratorBlock> ScaleBlocks(List<GeneratorBlock> blocks, Tensor lam)
     {
-        if (!denseGenerators && blocks.Count > 0 && !lam.ne(0).any().item<bool>()) return [];
-        return blocks.Select(b => b.Scale(lam)).ToList();
+        if (denseGenerators || blocks.Count == 0) return blocks.Select(b => b.Scale(lam)).ToList();
+        var live = lam.flatten(1).ne(0).any(0L).nonzero().squeeze(1);
+        if (live.shape[0] == 0) return [];
+        var scaled = blocks.Select(b => b.Scale(lam));
+        return live.shape[0] == lam[0].numel() ? scaled.ToList() : scaled.Select(b => (GeneratorBlock)new SelectedColumnsBlock(b, live)).ToList();
     }
 
     static Tensor Spread(List<GeneratorBlock> blocks, Tensor? beta)

@@ -67,6 +67,33 @@ public sealed class FactoredZonotopeEquivalenceTests
         AssertSameAsDense(network, region, c, ReluRules.Interval, hybrid: true, "fc all crossing, interval hybrid");
     }
 
+    /// <summary>
+    /// Half of the first affine layer's neurons get bias -100, so they are inactive (slope 0) in every sample and the engine
+    /// leaves them out of the next layer's product (<see cref="SelectedColumnsBlock"/>); bounds and gradients must not change.
+    /// </summary>
+    [Theory]
+    [InlineData("fc")]
+    [InlineData("conv")]
+    [InlineData("conv2")]
+    public void Leaving_out_neurons_dead_in_the_whole_batch_gives_the_dense_bounds_and_gradients(string net)
+    {
+        using var scope = NewDisposeScope();
+        using var network = Build(net, 4).To(CPU, ScalarType.Float64);
+        var first = (AffineLayer)network.Layers.First(l => l is AffineLayer);
+        using (no_grad())
+        {
+            var bias = first.Bias;
+            bias.index_put_(tensor(-100.0, dtype: ScalarType.Float64), TensorIndex.Slice(0, null, 2));
+        }
+        network.SetRequiresGrad(true);
+        var gen = new Generator(7);
+        var x = rand([5, .. network.Layers[0].InputShape], generator: gen, dtype: ScalarType.Float64);
+        int classes = (int)network.Layers[^1].OutputShape[0];
+        var c = Specification.Matrix(SpecKind.Diffs, randint(classes, [5], generator: gen), classes).to(ScalarType.Float64);
+        foreach (var (rule, hybrid) in new[] { (ReluRules.Zono, false), (ReluRules.Interval, true) })
+            AssertSameAsDense(network, InputRegion.Ball(x, 0.15), c, rule, hybrid, $"{net} half dead, {rule.Name}{(hybrid ? " hybrid" : "")}");
+    }
+
     static void AssertSameAsDense(Network network, InputRegion region, Tensor c, ReluRule rule, bool hybrid, string what)
     {
         var parameters = network.Parameters().Cast<Tensor>().ToList();
