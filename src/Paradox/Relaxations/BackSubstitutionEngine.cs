@@ -20,6 +20,12 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
 
     sealed record Coefficients(Tensor ALower, Tensor BiasLower, Tensor? AUpper, Tensor? BiasUpper);
 
+    /// <summary>
+    /// Multiply every column of a Linear layer, also those of neurons dead in the whole batch: the straightforward computation
+    /// the column skipping is tested against (for tests only).
+    /// </summary>
+    internal bool AllColumns { get; init; }
+
     public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
     {
         var relaxations = new Dictionary<int, ReluBounds>();
@@ -44,7 +50,8 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
         }
 
         if (optimizeSlopesOnce) relaxations = OneSlopeStep(network, region, spec, relaxations);
-        var final = Substitute(network, network.Layers.Count - 2, new Coefficients(spec.Weight, spec.Bias, spec.NeedUpper ? spec.Weight : null, spec.NeedUpper ? spec.Bias : null), relaxations);
+        var start = new Coefficients(spec.Weight, spec.Bias, spec.NeedUpper ? spec.Weight : null, spec.NeedUpper ? spec.Bias : null);
+        var final = Substitute(network, network.Layers.Count - 2, start, relaxations);
         var (lower, upper) = Concretize(final, region);
         return new BoundResult(lower, upper, layers);
     }
@@ -74,9 +81,10 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
     }
 
     /// <summary>Back-substitutes from the input of layer <paramref name="fromIndex"/>+1 down to the network input.</summary>
-    static Coefficients Substitute(Network network, int fromIndex, Coefficients c, Dictionary<int, ReluBounds> relaxations)
+    Coefficients Substitute(Network network, int fromIndex, Coefficients c, Dictionary<int, ReluBounds> relaxations)
     {
         var (aLo, bLo, aUp, bUp) = c;
+        Tensor? live = null; // the neurons of the ReLU just passed whose slopes are not all 0 (null: all of them)
         for (int i = fromIndex; i >= 0; i--)
         {
             switch (network.Layers[i])
@@ -85,10 +93,12 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
                     var rb = relaxations[i];
                     (aLo, bLo) = ThroughRelu(aLo, bLo, rb.LamLo, rb.MuLo, rb.LamUp, rb.MuUp);
                     if (aUp is not null) (aUp, bUp) = ThroughRelu(aUp, bUp!, rb.LamUp, rb.MuUp, rb.LamLo, rb.MuLo);
+                    live = AllColumns ? null : LiveNeurons(rb);
                     break;
                 case AffineLayer a:
-                    (aLo, bLo) = ThroughAffine(a, aLo, bLo);
-                    if (aUp is not null) (aUp, bUp) = ThroughAffine(a, aUp, bUp!);
+                    (aLo, bLo) = ThroughAffine(a, aLo, bLo, live);
+                    if (aUp is not null) (aUp, bUp) = ThroughAffine(a, aUp, bUp!, live);
+                    live = null;
                     break;
                 case FlattenLayer f:
                     aLo = aLo.reshape([aLo.shape[0], aLo.shape[1], .. f.InputShape]);
@@ -123,10 +133,27 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
     /// <summary>`sum_j A[b, k, j] v[b, j]` over the flattened neuron dimensions, [B, K].</summary>
     static Tensor MatVec(Tensor a, Tensor v) => a.flatten(2).matmul(v.flatten(1).unsqueeze(2)).squeeze(2);
 
-    static (Tensor A, Tensor Bias) ThroughAffine(AffineLayer layer, Tensor a, Tensor bias)
+    /// <summary>
+    /// The flat indices of a ReLU layer's neurons with a non-zero slope (lower or upper) in some sample, or null when that is
+    /// all of them. After the ReLU the coefficients of the others are 0 in every row (a constant branch of the rule, so
+    /// also in the gradient), and the next Linear layer multiplies only the live columns: most of a trained network's
+    /// neurons are dead in the whole batch.
+    /// </summary>
+    static Tensor? LiveNeurons(ReluBounds rb)
     {
-        if (layer is LinearLayer linear)
-            return (a.matmul(linear.Weight), bias + a.matmul(linear.Bias));
+        var live = rb.LamLo.ne(0).logical_or(rb.LamUp.ne(0)).flatten(1).any(0L).nonzero().squeeze(1);
+        return live.shape[0] == rb.LamLo[0].numel() ? null : live;
+    }
+
+    static (Tensor A, Tensor Bias) ThroughAffine(AffineLayer layer, Tensor a, Tensor bias, Tensor? live)
+    {
+        if (layer is LinearLayer linear && live is not null)
+        {
+            var selected = a.index_select(2, live);
+            return (selected.matmul(linear.Weight.index_select(0, live)), bias + selected.matmul(linear.Bias.index_select(0, live)));
+        }
+        if (layer is LinearLayer full)
+            return (a.matmul(full.Weight), bias + a.matmul(full.Bias));
         var conv = (Conv2dLayer)layer;
         long b = a.shape[0], k = a.shape[1];
         var biasTerm = a.sum([3, 4]).matmul(conv.Bias);

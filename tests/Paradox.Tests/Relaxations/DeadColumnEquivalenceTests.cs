@@ -1,0 +1,64 @@
+using Paradox.Networks;
+using Paradox.Relaxations;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Paradox.Tests.Relaxations;
+
+/// <summary>
+/// Back-substitution multiplies only the columns of a Linear layer whose neurons have a non-zero slope in some sample of
+/// the batch. With half of each affine layer's neurons made dead (bias -100), in float64, bounds and the gradients of
+/// every parameter must equal those of the computation over every column (`AllColumns`) to 1e-6 relative.
+/// </summary>
+public sealed class DeadColumnEquivalenceTests
+{
+    static Network Build(string net, ulong seed) => net switch
+    {
+        "fc" => new TestNetworkBuilder([12]).Linear(16).Relu().Linear(9).Relu().Linear(8).Relu().Linear(4).Build(seed),
+        _ => new TestNetworkBuilder([1, 8, 8]).Conv(3, 4, 2, 1).Relu().Flatten().Linear(10).Relu().Linear(6).Relu().Linear(4).Build(seed),
+    };
+
+    [Theory]
+    [InlineData("fc", false)]
+    [InlineData("fc", true)]
+    [InlineData("conv", false)]
+    [InlineData("conv", true)]
+    public void Skipping_dead_columns_gives_the_bounds_and_gradients_of_all_columns(string net, bool preBoundsFromBox)
+    {
+        using var scope = NewDisposeScope();
+        using var network = Build(net, 5).To(CPU, ScalarType.Float64);
+        using (no_grad())
+            foreach (var affine in network.Layers.OfType<AffineLayer>().SkipLast(1))
+                affine.Bias.index_put_(tensor(-100.0, dtype: ScalarType.Float64), TensorIndex.Slice(1, null, 2));
+        network.SetRequiresGrad(true);
+        var gen = new Generator(9);
+        var x = rand([5, .. network.Layers[0].InputShape], generator: gen, dtype: ScalarType.Float64);
+        var region = InputRegion.Ball(x, 0.2);
+        int classes = (int)network.Layers[^1].OutputShape[0];
+        var c = Specification.Matrix(SpecKind.Diffs, randint(classes, [5], generator: gen), classes).to(ScalarType.Float64);
+        var parameters = network.Parameters().Cast<Tensor>().ToList();
+        (Tensor Lower, Tensor Upper, Tensor[] Grads) Run(bool allColumns)
+        {
+            var spec = FinalSpec.Merge(network, c, needUpper: true);
+            var engine = new BackSubstitutionEngine(ReluRules.CrownStandard, preBoundsFromBox) { AllColumns = allColumns };
+            var r = engine.Bound(network, region, spec, false);
+            var objective = r.Lower.sum() - 0.5 * r.Upper!.sum();
+            return (r.Lower.detach(), r.Upper!.detach(), autograd.grad([objective], parameters).Select(g => g.detach()).ToArray());
+        }
+        var skipping = Run(allColumns: false);
+        var reference = Run(allColumns: true);
+        string what = $"{net}{(preBoundsFromBox ? " crown-ibp" : " deeppoly")}";
+        AssertClose(reference.Lower, skipping.Lower, $"{what}: lower bounds");
+        AssertClose(reference.Upper, skipping.Upper, $"{what}: upper bounds");
+        for (int i = 0; i < parameters.Count; i++)
+            AssertClose(reference.Grads[i], skipping.Grads[i], $"{what}: gradient of parameter {i}");
+    }
+
+    static void AssertClose(Tensor expected, Tensor actual, string what)
+    {
+        double scale = expected.abs().max().item<double>();
+        double error = (expected - actual).abs().max().item<double>();
+        Assert.True(error <= 1e-6 * Math.Max(scale, 1e-12), $"{what}: max difference {error:G3} against max magnitude {scale:G3}");
+    }
+}
