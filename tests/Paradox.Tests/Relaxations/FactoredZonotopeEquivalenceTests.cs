@@ -94,28 +94,7 @@ public sealed class FactoredZonotopeEquivalenceTests
             AssertSameAsDense(network, InputRegion.Ball(x, 0.15), c, rule, hybrid, $"{net} half dead, {rule.Name}{(hybrid ? " hybrid" : "")}");
     }
 
-    static void AssertSameAsDense(Network network, InputRegion region, Tensor c, ReluRule rule, bool hybrid, string what)
-    {
-        var parameters = network.Parameters().Cast<Tensor>().ToList();
-        (Tensor Lower, Tensor Upper, Tensor[] Grads) Run(bool dense)
-        {
-            var spec = FinalSpec.Merge(network, c, needUpper: true); // built per run: autograd.grad frees its graph
-            var r = new ZonotopeEngine(rule, hybrid, false, null, null, denseGenerators: dense).Bound(network, region, spec, false);
-            var objective = r.Lower.sum() - 0.5 * r.Upper!.sum();
-            return (r.Lower.detach(), r.Upper!.detach(), autograd.grad([objective], parameters).Select(g => g.detach()).ToArray());
-        }
-        var factored = Run(dense: false);
-        var reference = Run(dense: true);
-        AssertClose(reference.Lower, factored.Lower, $"{what}: lower bounds");
-        AssertClose(reference.Upper, factored.Upper, $"{what}: upper bounds");
-        for (int i = 0; i < parameters.Count; i++)
-            AssertClose(reference.Grads[i], factored.Grads[i], $"{what}: gradient of parameter {i}");
-    }
-
-    static void AssertClose(Tensor expected, Tensor actual, string what)
-    {
-        double scale = expected.abs().max().item<double>();
-        double error = (expected - actual).abs().max().item<double>();
-        Assert.True(error <= 1e-6 * Math.Max(scale, 1e-12), $"{what}: max difference {error:G3} against max magnitude {scale:G3}");
-    }
+    static void AssertSameAsDense(Network network, InputRegion region, Tensor c, ReluRule rule, bool hybrid, string what) =>
+        EquivalentBounds.AssertSame(network, dense => new ZonotopeEngine(rule, hybrid, false, null, null, denseGenerators: dense)
+            .Bound(network, region, FinalSpec.Merge(network, c, needUpper: true), false), what);
 }
