@@ -4,9 +4,7 @@
 # checked too (dotnet format --verify-no-changes).
 set -uo pipefail
 cd "$(dirname "$0")"
-export OMP_WAIT_POLICY=PASSIVE
-export GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+source build/process-env.sh
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 

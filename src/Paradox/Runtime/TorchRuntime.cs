@@ -40,6 +40,10 @@ public static class TorchRuntime
         {
             if (prepared) return;
             prepared = true;
+            var gen0 = Environment.GetEnvironmentVariable("DOTNET_GCgen0size");
+            processNotes.Add(gen0 is null
+                ? "GC: DOTNET_GCgen0size unset: the runtime's small gen0 budget, so collections are frequent (see README, Numerical soundness)"
+                : $"GC: DOTNET_GCgen0size={gen0} (fewer collections that could finalize a temporary libtorch still reads)");
             processNotes.Add(NativeRuntime.KeepFreedMemory()
                 ? "malloc: mallopt M_MMAP_MAX=0, M_TRIM_THRESHOLD=2147483647 (freed memory is kept)"
                 : "malloc: mallopt not available (not glibc): freed memory goes back to the system");

@@ -13,7 +13,7 @@ namespace Paradox.Tests.Analysis;
 [Collection(CliRunner.Collection)]
 public sealed class TightnessTests
 {
-    static readonly LabeledImages MnistTest = DatasetCatalog.Load(DatasetInfo.Mnist, train: false);
+    static readonly LabeledImages MnistTest = SharedFixture.Create(() => DatasetCatalog.Load(DatasetInfo.Mnist, train: false));
 
     static Network NaturalConv() =>
         ModelFile.Load(TestPaths.Model("mnist_CONV_natural.pt"), new ModelFile.Hints("CONV", DatasetInfo.Mnist, true));

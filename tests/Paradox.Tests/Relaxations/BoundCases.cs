@@ -19,7 +19,7 @@ sealed record BoundCase(string Name, ulong Seed, Network Network, Tensor X, Tens
 /// </summary>
 static class BoundCases
 {
-    public static IReadOnlyList<BoundCase> All { get; } = Create();
+    public static IReadOnlyList<BoundCase> All { get; } = SharedFixture.Create(Create);
 
     static IReadOnlyList<BoundCase> Create()
     {

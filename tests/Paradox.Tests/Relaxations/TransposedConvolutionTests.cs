@@ -22,7 +22,7 @@ public sealed class TransposedConvolutionTests
         return data;
     }
 
-    static readonly Lazy<Dictionary<string, Conv2dLayer>> Layers = new(Collect);
+    static readonly Lazy<Dictionary<string, Conv2dLayer>> Layers = new(() => SharedFixture.Create(Collect));
 
     static Dictionary<string, Conv2dLayer> Collect()
     {

@@ -12,7 +12,7 @@ namespace Paradox.Tests.Training;
 /// <summary>The training loss, its gradients, gradient accumulation and resumption.</summary>
 public sealed class TrainerTests
 {
-    static readonly LabeledImages FashionTrain = DatasetCatalog.Load(DatasetInfo.FashionMnist, train: true);
+    static readonly LabeledImages FashionTrain = SharedFixture.Create(() => DatasetCatalog.Load(DatasetInfo.FashionMnist, train: true));
 
     static TrainConfig Tiny(string domain = "box", int pieces = 1) => new()
     {

@@ -12,7 +12,7 @@ namespace Paradox.Tests.Training.Methods;
 [Collection(CliRunner.Collection)]
 public class MethodTrainingTests
 {
-    static readonly LabeledImages FashionTrain = DatasetCatalog.Load(DatasetInfo.FashionMnist, train: true);
+    static readonly LabeledImages FashionTrain = SharedFixture.Create(() => DatasetCatalog.Load(DatasetInfo.FashionMnist, train: true));
 
     static TrainConfig Tiny(string method, string domain = "box") => new()
     {
