@@ -54,7 +54,7 @@ public sealed class MappedDiagonalBlock : GeneratorBlock
     }
 
     public override GeneratorBlock Flatten() =>
-        new MappedDiagonalBlock(source, layer, scale?.flatten(1), [shape.Aggregate(1L, (a, b) => a * b)], columns);
+        new MappedDiagonalBlock(source, layer, scale?.flatten(1), [Neurons], columns);
 
     public override Tensor AbsSum()
     {
@@ -72,11 +72,11 @@ public sealed class MappedDiagonalBlock : GeneratorBlock
     public override Tensor FinalAbsSum(FinalSpec spec) => MapRows(spec.Weight).abs().sum(2);
 
     public override GeneratorBlock AffineOnColumns(LinearLayer next, Tensor columns) => MatmulIsCheaper(columns)
-        ? new DenseBlock(MapRowsOnColumns(next.Weight.index_select(1, columns).unsqueeze(0), columns).permute(2, 0, 1))
+        ? new DenseBlock(MapRows(next.Weight.index_select(1, columns).unsqueeze(0), columns).permute(2, 0, 1))
         : Affine(next);
 
     public override Tensor FinalAbsSumOnColumns(FinalSpec spec, Tensor columns) => MatmulIsCheaper(columns)
-        ? MapRowsOnColumns(spec.Weight.index_select(2, columns), columns).abs().sum(2)
+        ? MapRows(spec.Weight.index_select(2, columns), columns).abs().sum(2)
         : FinalAbsSum(spec);
 
     /// <summary>
@@ -84,27 +84,26 @@ public sealed class MappedDiagonalBlock : GeneratorBlock
     /// the layer's adjoint (always so for a Linear layer; for a Conv2d one, its n x C_in k k per row).
     /// </summary>
     bool MatmulIsCheaper(Tensor columns) => layer is not Conv2dLayer conv
-        || columns.shape[0] * source.Index.shape[0] < shape.Aggregate(1L, (a, b) => a * b) * conv.InChannels * conv.Kernel * conv.Kernel;
+        || columns.shape[0] * source.Index.shape[0] < Neurons * conv.InChannels * conv.Kernel * conv.Kernel;
 
-    /// <summary><see cref="MapRows"/> for rows [1 or B, K, k] over the neurons <paramref name="columns"/> (the others carry no terms).</summary>
-    Tensor MapRowsOnColumns(Tensor rows, Tensor columns)
-    {
-        var scaled = scale is null ? rows.expand(Batch, -1, -1) : rows * scale.flatten(1).index_select(1, columns).unsqueeze(1);
-        long k = scaled.shape[1];
-        var back = scaled.reshape(Batch * k, -1).matmul(Columns().index_select(1, columns).t()); // [B*K, T]
-        return back.reshape(Batch, k, -1) * source.D.unsqueeze(1);
-    }
+    long Neurons => shape.Aggregate(1L, (a, b) => a * b);
 
-    /// <summary>For rows R [1 or B, K, n] of a linear map on this block: `R S W e_t D[b,t]` as [B, K, T].</summary>
-    Tensor MapRows(Tensor rows)
+    /// <summary>
+    /// For rows R [1 or B, K, n] of a linear map on this block: `R S W e_t D[b,t]` as [B, K, T]. With
+    /// <paramref name="columns"/>, R holds only those neurons' entries [1 or B, K, k] (the others carry no terms) and
+    /// goes through G's columns.
+    /// </summary>
+    Tensor MapRows(Tensor rows, Tensor? columns = null)
     {
-        var scaled = scale is null ? rows.expand(Batch, -1, -1) : rows * scale.flatten(1).unsqueeze(1);
+        var perNeuron = scale?.flatten(1);
+        if (columns is not null) perNeuron = perNeuron?.index_select(1, columns);
+        var scaled = perNeuron is null ? rows.expand(Batch, -1, -1) : rows * perNeuron.unsqueeze(1);
         long k = scaled.shape[1];
         Tensor back; // [B*K, T]
-        if (layer is Conv2dLayer conv)
+        if (columns is null && layer is Conv2dLayer conv)
             back = conv.ApplyAdjoint(scaled.reshape([Batch * k, .. conv.OutputShape])).flatten(1).index_select(1, source.Index);
         else
-            back = scaled.reshape(Batch * k, -1).matmul(Columns().t());
+            back = scaled.reshape(Batch * k, -1).matmul((columns is null ? Columns() : Columns().index_select(1, columns)).t());
         return back.reshape(Batch, k, -1) * source.D.unsqueeze(1);
     }
 
