@@ -93,7 +93,7 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
                     var rb = relaxations[i];
                     (aLo, bLo) = ThroughRelu(aLo, bLo, rb.LamLo, rb.MuLo, rb.LamUp, rb.MuUp);
                     if (aUp is not null) (aUp, bUp) = ThroughRelu(aUp, bUp!, rb.LamUp, rb.MuUp, rb.LamLo, rb.MuLo);
-                    live = AllColumns ? null : LiveNeurons(rb);
+                    live = AllColumns ? null : LiveNeurons.Of(rb.LamLo.ne(0).logical_or(rb.LamUp.ne(0)));
                     break;
                 case AffineLayer a:
                     (aLo, bLo) = ThroughAffine(a, aLo, bLo, live);
@@ -132,18 +132,6 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
 
     /// <summary>`sum_j A[b, k, j] v[b, j]` over the flattened neuron dimensions, [B, K].</summary>
     static Tensor MatVec(Tensor a, Tensor v) => a.flatten(2).matmul(v.flatten(1).unsqueeze(2)).squeeze(2);
-
-    /// <summary>
-    /// The flat indices of a ReLU layer's neurons with a non-zero slope (lower or upper) in some sample, or null when that is
-    /// all of them. After the ReLU the coefficients of the others are 0 in every row (a constant branch of the rule, so
-    /// also in the gradient), and the next Linear layer multiplies only the live columns: most of a trained network's
-    /// neurons are dead in the whole batch.
-    /// </summary>
-    static Tensor? LiveNeurons(ReluBounds rb)
-    {
-        var live = rb.LamLo.ne(0).logical_or(rb.LamUp.ne(0)).flatten(1).any(0L).nonzero().squeeze(1);
-        return live.shape[0] == rb.LamLo[0].numel() ? null : live;
-    }
 
     static (Tensor A, Tensor Bias) ThroughAffine(AffineLayer layer, Tensor a, Tensor bias, Tensor? live)
     {

@@ -118,10 +118,10 @@ public sealed class ZonotopeEngine : IBoundEngine
     List<GeneratorBlock> ScaleBlocks(List<GeneratorBlock> blocks, Tensor lam)
     {
         if (denseGenerators || blocks.Count == 0) return blocks.Select(b => b.Scale(lam)).ToList();
-        var live = lam.flatten(1).ne(0).any(0L).nonzero().squeeze(1);
-        if (live.shape[0] == 0) return [];
+        var live = LiveNeurons.Of(lam.ne(0));
+        if (live?.shape[0] == 0) return [];
         var scaled = blocks.Select(b => b.Scale(lam));
-        return live.shape[0] == lam[0].numel() ? scaled.ToList() : scaled.Select(b => (GeneratorBlock)new SelectedColumnsBlock(b, live)).ToList();
+        return live is null ? scaled.ToList() : scaled.Select(b => (GeneratorBlock)new SelectedColumnsBlock(b, live)).ToList();
     }
 
     static Tensor Spread(List<GeneratorBlock> blocks, Tensor? beta)
