@@ -14,7 +14,8 @@ public readonly record struct EpochTotals(double LossSum, long Correct, long Cer
     public double? MeanCertifiedLoss => CertifiedSeen == 0 ? null : CertifiedLossSum / CertifiedSeen;
     /// <summary>The sums of one batch piece from its loss parts.</summary>
     public static EpochTotals Of(double lossSum, long correct, long certified, long size, Tensor? certifiedLoss) =>
-        new(lossSum, correct, certified, size, 0, certifiedLoss is null ? 0 : certifiedLoss.item<float>() * size, certifiedLoss is null ? 0 : size);
+        new(lossSum, correct, certified, size, 0, certifiedLoss is null ? 0 : certifiedLoss.item<float>() * size,
+            certifiedLoss is null ? 0 : size);
     public double MeanLoss => Seen == 0 ? 0 : LossSum / Seen;
     public double Accuracy => Seen == 0 ? 0 : (double)Correct / Seen;
     public double CertifiedAccuracy => Seen == 0 ? 0 : (double)Certified / Seen;

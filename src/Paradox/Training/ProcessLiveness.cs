@@ -20,7 +20,8 @@ static class ProcessLiveness
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             return $"{bootId}:{fields[19]}";
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException
+            or ArgumentOutOfRangeException)
         {
             return null;
         }

@@ -50,12 +50,14 @@ public sealed class RunDirectory(string path)
 
     public static string MetricsHeader(TrainConfig config) => MetricsHeader(TrainingMethodCatalog.Coefficients(config).Select(c => c.Name));
 
-    /// <summary>The directory of a new run, checked before any work: an existing run is never overwritten, the place must be writable.</summary>
+    /// <summary>The directory of a new run, checked before any work: an existing run is never overwritten, the place
+    /// must be writable.</summary>
     public static RunDirectory CheckNew(string mainDir, TrainConfig config)
     {
         var dir = new RunDirectory(System.IO.Path.Combine(mainDir, config.Label));
         if (File.Exists(dir.ConfigFile))
-            throw new ParadoxException($"--label {config.Label}: run directory {dir.Path} already holds a run; resume it with --resume {dir.Path} or choose another --label");
+            throw new ParadoxException($"--label {config.Label}: run directory {dir.Path} already holds a run; " +
+                $"resume it with --resume {dir.Path} or choose another --label");
         OutputCheck.Directory(dir.Path, "--main_dir");
         return dir;
     }
@@ -103,8 +105,8 @@ public sealed class RunDirectory(string path)
 
     public void AppendMetrics(EpochMetrics m)
     {
-        object?[] values = [m.Epoch, .. m.Schedule.Coefficients.Select(c => (object)c.Value), m.Schedule.Lr, m.Loss, m.TrainAccuracy, m.TrainCertifiedAccuracy,
-            Math.Round(m.Seconds, 3), m.CertifiedLoss];
+        object?[] values = [m.Epoch, .. m.Schedule.Coefficients.Select(c => (object)c.Value), m.Schedule.Lr, m.Loss, m.TrainAccuracy,
+            m.TrainCertifiedAccuracy, Math.Round(m.Seconds, 3), m.CertifiedLoss];
         var line = string.Join(",", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""));
         var coefficients = m.Schedule.Coefficients.Select(c => c.Key).ToList();
         var header = MetricsHeader(coefficients);
@@ -119,7 +121,8 @@ public sealed class RunDirectory(string path)
     public void TruncateMetrics(int epoch, TrainConfig config)
     {
         if (!File.Exists(MetricsFile)) { AtomicFile.WriteText(MetricsFile, MetricsHeader(config) + "\n"); return; }
-        var kept = File.ReadAllLines(MetricsFile).Where((line, i) => i == 0 || int.Parse(line.Split(',')[0], CultureInfo.InvariantCulture) < epoch);
+        var kept = File.ReadAllLines(MetricsFile)
+            .Where((line, i) => i == 0 || int.Parse(line.Split(',')[0], CultureInfo.InvariantCulture) < epoch);
         AtomicFile.WriteText(MetricsFile, string.Join("\n", kept) + "\n");
     }
 

@@ -36,7 +36,8 @@ public sealed class RunStore : IDisposable
         )
         """;
 
-    const string Columns = "label, run_dir, config_hash, config_json, status, pid, host, started_at, ended_at, epochs_done, results_json, error, pid_start, updated_at";
+    const string Columns = "label, run_dir, config_hash, config_json, status, pid, host, started_at, ended_at, epochs_done, " +
+        "results_json, error, pid_start, updated_at";
 
     /// <summary>A row with what <see cref="RunRecord"/> leaves out: the owner's start marker and its last sign of life.</summary>
     sealed record Row(RunRecord Record, string? PidStart, string UpdatedAt);
@@ -93,7 +94,8 @@ public sealed class RunStore : IDisposable
         Execute("PRAGMA journal_mode = WAL");
         long version = Scalar<long>("PRAGMA user_version");
         if (version > SchemaVersion)
-            throw new ParadoxException($"{DatabasePath}: schema version {version} is newer than this paradox understands ({SchemaVersion})");
+            throw new ParadoxException(
+                $"{DatabasePath}: schema version {version} is newer than this paradox understands ({SchemaVersion})");
         if (version < SchemaVersion)
             InTransaction(() =>
             {
@@ -110,7 +112,8 @@ public sealed class RunStore : IDisposable
     /// <summary>Tests give the pid of a process that has exited, to see it reported as killed.</summary>
     internal void Begin(string label, string runDir, TrainConfig config, int pid) => Guard(() => InTransaction(() =>
     {
-        if (ReadRow(label) is { Record: { Status: RunStatus.Running } owner } row && owner.Host == Host && ProcessLiveness.IsAlive(owner.Pid, row.PidStart))
+        if (ReadRow(label) is { Record: { Status: RunStatus.Running } owner } row && owner.Host == Host
+            && ProcessLiveness.IsAlive(owner.Pid, row.PidStart))
             throw new ParadoxException($"run {label} is already running (pid {owner.Pid})");
         // a resumed run keeps its start time and epoch count and loses the outcome of its previous attempt
         Execute("""
@@ -132,7 +135,8 @@ public sealed class RunStore : IDisposable
         Update(label, "epochs_done = $epochs_done, updated_at = $now", ("$epochs_done", epochsDone));
     }
 
-    /// <summary>Marks the run finished with its final evaluation: the content of results.json (an object, or an array with one per eps).</summary>
+    /// <summary>Marks the run finished with its final evaluation: the content of results.json (an object, or an array
+    /// with one per eps).</summary>
     public void Finish(string label, string resultsJson)
     {
         bool valid;
@@ -147,7 +151,8 @@ public sealed class RunStore : IDisposable
         Update(label, "status = $status, error = $error, ended_at = $now, updated_at = $now",
             ("$status", RunStatus.Failed.ToText()), ("$error", message));
 
-    /// <summary>For a run stopped on purpose (Ctrl+C, SIGTERM); a run that dies unannounced is found by <see cref="List"/> and <see cref="Get"/>.</summary>
+    /// <summary>For a run stopped on purpose (Ctrl+C, SIGTERM); a run that dies unannounced is found by
+    /// <see cref="List"/> and <see cref="Get"/>.</summary>
     public void MarkKilled(string label) =>
         Update(label, "status = $status, ended_at = $now, updated_at = $now", ("$status", RunStatus.Killed.ToText()));
 
@@ -174,8 +179,10 @@ public sealed class RunStore : IDisposable
         var run = row.Record;
         if (run.Status != RunStatus.Running || run.Host != Host || ProcessLiveness.IsAlive(run.Pid, row.PidStart)) return run;
         // only if nothing (a resume, say) has touched the row since it was read
-        Execute("UPDATE runs SET status = $killed, ended_at = updated_at WHERE label = $label AND status = $running AND pid = $pid AND updated_at = $updated_at",
-            ("$killed", RunStatus.Killed.ToText()), ("$running", RunStatus.Running.ToText()), ("$label", run.Label), ("$pid", run.Pid), ("$updated_at", row.UpdatedAt));
+        Execute("UPDATE runs SET status = $killed, ended_at = updated_at " +
+            "WHERE label = $label AND status = $running AND pid = $pid AND updated_at = $updated_at",
+            ("$killed", RunStatus.Killed.ToText()), ("$running", RunStatus.Running.ToText()), ("$label", run.Label), ("$pid", run.Pid),
+            ("$updated_at", row.UpdatedAt));
         return run with { Status = RunStatus.Killed, EndedAt = ParseTime(row.UpdatedAt) };
     }
 
@@ -198,7 +205,8 @@ public sealed class RunStore : IDisposable
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             var record = new RunRecord(
                 Label: reader.GetString(0), RunDir: reader.GetString(1), ConfigHash: reader.GetString(2), ConfigJson: reader.GetString(3),
-                Status: RunStatusText.Parse(reader.GetString(4), $"{DatabasePath}: status"), Pid: reader.GetInt32(5), Host: reader.GetString(6),
+                Status: RunStatusText.Parse(reader.GetString(4), $"{DatabasePath}: status"),
+                Pid: reader.GetInt32(5), Host: reader.GetString(6),
                 StartedAt: ParseTime(reader.GetString(7)), EndedAt: Text(8) is { } ended ? ParseTime(ended) : null,
                 EpochsDone: reader.GetInt32(9), ResultsJson: Text(10), Error: Text(11));
             rows.Add(new Row(record, Text(12), reader.GetString(13)));
@@ -257,5 +265,6 @@ public sealed class RunStore : IDisposable
     static string Now() => DateTime.UtcNow.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     static DateTime ParseTime(string text) =>
-        DateTime.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        DateTime.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

@@ -34,7 +34,8 @@ public sealed class ScheduleValues
 
     /// <summary>`eps 0.05 kappa 0.3 beta 1`: the coefficients as the progress line shows them.</summary>
     public string Describe() => string.Join(" ", Coefficients.Select((c, i) =>
-        $"{c.Key} {c.Value.ToString(formats is { } f && i < f.Count ? f[i] : "0.###", System.Globalization.CultureInfo.InvariantCulture)}"));
+        $"{c.Key} " +
+            $"{c.Value.ToString(formats is { } f && i < f.Count ? f[i] : "0.###", System.Globalization.CultureInfo.InvariantCulture)}"));
 
     public double Eps => this["eps"];
     public double Kappa => this["kappa"];

@@ -65,7 +65,8 @@ public static class TrainConfigValidation
         if (c.VerifyMaxTests is < 1) throw new ParadoxException($"--verify_max_tests: must be at least 1 (got {c.VerifyMaxTests})");
         if (c.Relu6) throw new ParadoxException("--relu6 is not supported by the Paradox engines yet");
         if (c.DoTransform && (dataset == DatasetInfo.Mnist || dataset == DatasetInfo.FashionMnist))
-            throw new ParadoxException($"--do_transform: augmentation applies to cifar10 and svhn only (as in cert.py), not {dataset.Name}");
+            throw new ParadoxException(
+                $"--do_transform: augmentation applies to cifar10 and svhn only (as in cert.py), not {dataset.Name}");
     }
 
     static void ValidateSchedule(TrainConfig c)
@@ -100,7 +101,8 @@ public static class TrainConfigValidation
     static void ValidateDomains(TrainConfig c)
     {
         if (c.CrownVariant is { } variant && !ReluRules.CrownVariants.ContainsKey(variant))
-            throw new ParadoxException($"--crown_variant: unknown variant '{variant}' (expected {string.Join(", ", ReluRules.CrownVariants.Keys)})");
+            throw new ParadoxException(
+                $"--crown_variant: unknown variant '{variant}' (expected {string.Join(", ", ReluRules.CrownVariants.Keys)})");
         var flags = c.RelaxationFlags();
         Methods.ProvableMethodCatalog.Validate(c);
         if (c.TrainDomain is not null) Methods.ProvableMethodCatalog.TrainRelaxation(c, generator: null);

@@ -11,6 +11,7 @@ public static class TrainModes
     {
         foreach (var mode in Enum.GetValues<TrainMode>())
             if (mode.Name() == name.ToLowerInvariant()) return mode;
-        throw new ParadoxException($"--mode: unknown mode '{name}' (expected {string.Join(", ", Enum.GetValues<TrainMode>().Select(Name))})");
+        throw new ParadoxException(
+            $"--mode: unknown mode '{name}' (expected {string.Join(", ", Enum.GetValues<TrainMode>().Select(Name))})");
     }
 }

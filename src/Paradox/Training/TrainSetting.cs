@@ -12,7 +12,8 @@ public sealed record TrainSetting
     readonly Func<TrainConfig, string[], TrainConfig> apply;
     readonly Func<TrainConfig, object?>? read;
 
-    internal TrainSetting(string name, string description, SettingKind kind, Func<TrainConfig, string[], TrainConfig> apply, Func<TrainConfig, object?>? read)
+    internal TrainSetting(string name, string description, SettingKind kind, Func<TrainConfig, string[], TrainConfig> apply,
+        Func<TrainConfig, object?>? read)
     {
         Name = name;
         Description = description;

@@ -52,7 +52,8 @@ public sealed class Trainer : IDisposable
             : optim.Adam(parameters, config.Lr);
         Method = TrainingMethodCatalog.Create(config, generator);
         step = new BatchPieces(Method, config.BatchPieces);
-        if (config.Skip >= 0) Position = new TrainingPosition(config.Skip + 1, 0, (long)(config.Skip + 1) * loader.BatchesPerEpoch, EpochTotals.Zero);
+        if (config.Skip >= 0)
+            Position = new TrainingPosition(config.Skip + 1, 0, (long)(config.Skip + 1) * loader.BatchesPerEpoch, EpochTotals.Zero);
     }
 
     /// <summary>The training method of the run's `--mode` (<see cref="TrainingMethodCatalog"/>).</summary>
@@ -86,7 +87,8 @@ public sealed class Trainer : IDisposable
             totals += TrainStep(x, y, values) with { Seconds = watch.Elapsed.TotalSeconds };
             step++;
             Position = new TrainingPosition(epoch, batchIndex, step, totals);
-            onStep?.Invoke(new StepReport(epoch, batchIndex, loader.BatchesPerEpoch, values, totals.MeanLoss, totals.Accuracy, totals.CertifiedAccuracy));
+            onStep?.Invoke(new StepReport(epoch, batchIndex, loader.BatchesPerEpoch, values, totals.MeanLoss, totals.Accuracy,
+                totals.CertifiedAccuracy));
             if (stop?.Invoke() == true && batchIndex < loader.BatchesPerEpoch) return null;
         }
         var done = Position.Totals;
@@ -120,8 +122,11 @@ public sealed class Trainer : IDisposable
             ["config_hash"] = Config.Hash(),
             ["position"] = Position.ToJson(),
         };
-        var methodState = Method is IStatefulMethod stateful ? stateful.StateTensors().Select(kv => ("method." + kv.Key, kv.Value)).ToList() : [];
-        ModelFile.Save(path, Network, meta, [("training.optimizer", optimizerBytes), ("training.generator", generatorState), .. methodState]);
+        var methodState = Method is IStatefulMethod stateful
+            ? stateful.StateTensors().Select(kv => ("method." + kv.Key, kv.Value)).ToList()
+            : [];
+        ModelFile.Save(path, Network, meta,
+            [("training.optimizer", optimizerBytes), ("training.generator", generatorState), .. methodState]);
     }
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same configuration.</summary>
@@ -133,8 +138,10 @@ public sealed class Trainer : IDisposable
             if ((string?)meta["kind"] != "training" || meta["position"] is not JsonObject position)
                 throw new ParadoxException($"{path}: not a training checkpoint (no optimizer state)");
             if (!Config.HasHash((string?)meta["config_hash"]))
-                throw new ParadoxException($"{path}: checkpoint was written with a different configuration (hash {(string?)meta["config_hash"]}, this run {Config.Hash()})");
-            Network.LoadStateDict(tensors.Where(kv => kv.Key.StartsWith("layers.", StringComparison.Ordinal)).ToDictionary(), path, restoreNormalization: true);
+                throw new ParadoxException($"{path}: checkpoint was written with a different configuration " +
+                    $"(hash {(string?)meta["config_hash"]}, this run {Config.Hash()})");
+            Network.LoadStateDict(tensors.Where(kv => kv.Key.StartsWith("layers.", StringComparison.Ordinal)).ToDictionary(), path,
+                restoreNormalization: true);
             var bytes = tensors["training.optimizer"].data<byte>().ToArray();
             using (var reader = new BinaryReader(new MemoryStream(bytes)))
                 optimizer.load_state_dict(reader);

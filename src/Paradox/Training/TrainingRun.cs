@@ -31,7 +31,8 @@ public static class TrainingRun
     }
 
     /// <summary>A new run in `<main_dir>/<label>` (an existing run there is an error naming --label).</summary>
-    public static Outcome Start(TrainConfig config, Device device, ITrainingRunObserver? observer = null, CancellationToken stop = default) =>
+    public static Outcome Start(TrainConfig config, Device device, ITrainingRunObserver? observer = null,
+        CancellationToken stop = default) =>
         Run(config, device, resumeDir: null, observer ?? new Silent(), stop);
 
     /// <summary>The stored configuration of <paramref name="runDir"/> with the new thread count and device, validated.</summary>
@@ -43,8 +44,10 @@ public static class TrainingRun
         return config;
     }
 
-    /// <summary>Continues the run in <paramref name="runDir"/> (configured by <see cref="ResumedConfig"/>) from its latest checkpoint.</summary>
-    public static Outcome Resume(string runDir, TrainConfig config, Device device, ITrainingRunObserver? observer = null, CancellationToken stop = default) =>
+    /// <summary>Continues the run in <paramref name="runDir"/> (configured by <see cref="ResumedConfig"/>) from its
+    /// latest checkpoint.</summary>
+    public static Outcome Resume(string runDir, TrainConfig config, Device device, ITrainingRunObserver? observer = null,
+        CancellationToken stop = default) =>
         Run(config, device, runDir, observer ?? new Silent(), stop);
 
     static Outcome Run(TrainConfig config, Device device, string? resumeDir, ITrainingRunObserver observer, CancellationToken stop)
@@ -86,7 +89,8 @@ public static class TrainingRun
     }
 
     /// <summary>Trains until the last epoch; false when stopped.</summary>
-    static bool TrainEpochs(Trainer trainer, RunDirectory dir, RunStore store, TrainConfig config, ITrainingRunObserver observer, CancellationToken stop)
+    static bool TrainEpochs(Trainer trainer, RunDirectory dir, RunStore store, TrainConfig config, ITrainingRunObserver observer,
+        CancellationToken stop)
     {
         while (trainer.Position.Epoch <= config.NEpochs)
         {
@@ -109,7 +113,8 @@ public static class TrainingRun
     {
         var path = config.LoadModel ?? throw new ParadoxException("--load_model: --mode eval needs the model to evaluate");
         Preflight(config);
-        using var network = ModelFile.Load(path, new ModelFile.Hints(config.Net, DatasetInfo.Parse(config.Dataset), !config.Unnormalized), device);
+        using var network = ModelFile.Load(path,
+            new ModelFile.Hints(config.Net, DatasetInfo.Parse(config.Dataset), !config.Unnormalized), device);
         var results = FinalEvaluation.Run(network, config, observer);
         var dir = new RunDirectory(Path.Combine(config.MainDir, config.Label));
         Directory.CreateDirectory(dir.Path);

@@ -30,7 +30,9 @@ public sealed class BatchPieces(ITrainingMethod method, int pieces)
             using (no_grad())
             {
                 long correct = parts.NaturalLogits.argmax(1).eq(yp).sum().item<long>();
-                long certified = parts.WorstCaseLogits is null ? 0 : ProvableTraining.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
+                long certified = parts.WorstCaseLogits is null
+                    ? 0
+                    : ProvableTraining.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
                 totals += EpochTotals.Of(parts.Total.item<float>() * size, correct, certified, size, parts.Certified);
             }
         }

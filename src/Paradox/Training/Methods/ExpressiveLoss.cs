@@ -9,7 +9,8 @@ public sealed record ExpressiveParameters(double Alpha = 0.5, TrainingPgdOptions
 {
     public TrainingPgdOptions AttackOptions => Attack ?? new TrainingPgdOptions();
 
-    public static ExpressiveParameters From(TrainConfig c) => new(c.MtlAlpha ?? new ExpressiveParameters().Alpha, TrainingPgdOptions.From(c));
+    public static ExpressiveParameters From(TrainConfig c) =>
+        new(c.MtlAlpha ?? new ExpressiveParameters().Alpha, TrainingPgdOptions.From(c));
 
     public void Validate()
     {
@@ -28,7 +29,8 @@ public static class ExpressiveLoss
     /// The natural logits and loss, the logits at the attack point (null when alpha = 1), the worst-case logits with gradient
     /// (null when alpha = 0) and, detached, the worst-case logits that count the batch's certified samples.
     /// </summary>
-    public sealed record Terms(Tensor NaturalLogits, Tensor Natural, Tensor? AdversarialLogits, Tensor? WorstCaseLogits, Tensor? CountingLogits);
+    public sealed record Terms(Tensor NaturalLogits, Tensor Natural, Tensor? AdversarialLogits, Tensor? WorstCaseLogits,
+        Tensor? CountingLogits);
 
     public static Terms Compute(Network network, MethodBatch batch, Relaxation relaxation, ExpressiveParameters p, Generator? generator,
         TrainingAttack? attack, string method)

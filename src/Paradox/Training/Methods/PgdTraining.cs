@@ -18,7 +18,8 @@ public sealed class PgdTraining(PgdTraining.Parameters parameters, Generator gen
         public static Parameters From(TrainConfig c) => new(c.PgdSteps, c.PgdStepSize);
     }
 
-    public static IReadOnlyList<ScheduleCoefficient> Coefficients(TrainConfig c) => [.. ScheduleCoefficient.Study(c).Where(k => k.Name == "eps")];
+    public static IReadOnlyList<ScheduleCoefficient> Coefficients(TrainConfig c) =>
+        [.. ScheduleCoefficient.Study(c).Where(k => k.Name == "eps")];
 
     public LossParts Loss(Network network, Tensor x, Tensor y, ScheduleValues s)
     {

@@ -28,10 +28,12 @@ public sealed record PgpeParameters(int Population = 8, double SigmaInit = 0.01,
     public void Validate()
     {
         if (Population < 1) throw new ParadoxException($"--pgpe_population: must be >= 1 (got {Population})");
-        if (!(SigmaInit > 0) || !double.IsFinite(SigmaInit)) throw new ParadoxException($"--gls_sigma: must be a number > 0 for pgpe (got {SigmaInit})");
+        if (!(SigmaInit > 0) || !double.IsFinite(SigmaInit))
+            throw new ParadoxException($"--gls_sigma: must be a number > 0 for pgpe (got {SigmaInit})");
         if (!(SigmaLearningRate >= 0) || !double.IsFinite(SigmaLearningRate))
             throw new ParadoxException($"--pgpe_lr: must be a number >= 0 (got {SigmaLearningRate})");
-        if (!(BaselineDecay >= 0 && BaselineDecay < 1)) throw new ParadoxException($"--pgpe_baseline_decay: must be in [0, 1) (got {BaselineDecay})");
+        if (!(BaselineDecay >= 0 && BaselineDecay < 1))
+            throw new ParadoxException($"--pgpe_baseline_decay: must be in [0, 1) (got {BaselineDecay})");
         if (!(MaxSigmaChange > 0 && MaxSigmaChange < 1)) throw new ArgumentOutOfRangeException(nameof(MaxSigmaChange));
     }
 }
@@ -53,7 +55,8 @@ public static class Pgpe
     /// Adds the mean's gradient to the parameters' gradients, adapts the state, and returns the population's mean loss.
     /// <paramref name="loss"/> evaluates the loss at the current (perturbed) weights; they are restored bit for bit.
     /// </summary>
-    public static double Gradient(IReadOnlyList<Tensor> parameters, PgpeState state, PgpeParameters p, Generator? generator, Func<double> loss)
+    public static double Gradient(IReadOnlyList<Tensor> parameters, PgpeState state, PgpeParameters p, Generator? generator,
+        Func<double> loss)
     {
         p.Validate();
         int n = parameters.Count;
@@ -98,7 +101,9 @@ public static class Pgpe
                 state.Sigma[i].add_(torch.minimum(torch.maximum(step, -limit), limit));
             }
         }
-        state.Baseline = double.IsNaN(state.Baseline) ? means.Average() : p.BaselineDecay * state.Baseline + (1 - p.BaselineDecay) * means.Average();
+        state.Baseline = double.IsNaN(state.Baseline)
+            ? means.Average()
+            : p.BaselineDecay * state.Baseline + (1 - p.BaselineDecay) * means.Average();
         Gradients.Add(parameters, gradient);
         foreach (var t in gradient.Concat(sigmaStep).Concat(samples.SelectMany(s => s))) t.Dispose();
         return means.Average();
@@ -108,7 +113,8 @@ public static class Pgpe
     /// PGPE on the study's loss `kappa CE + (1 - kappa) CE_R` over the eps-ball; any relaxation. The reported logits are
     /// the centre's (one more evaluation, no gradient).
     /// </summary>
-    public static LossParts Loss(Network network, MethodBatch batch, Relaxation relaxation, PgpeState state, PgpeParameters p, Generator? generator)
+    public static LossParts Loss(Network network, MethodBatch batch, Relaxation relaxation, PgpeState state, PgpeParameters p,
+        Generator? generator)
     {
         double mean;
         using (no_grad())

@@ -54,7 +54,9 @@ public sealed class PgpeTraining(PgpeParameters parameters, Relaxation relaxatio
                 var yp = y.narrow(0, start, m);
                 var parts = Loss(network, x.narrow(0, start, m), yp, schedule);
                 long correct = parts.NaturalLogits.argmax(1).eq(yp).sum().item<long>();
-                long certified = parts.WorstCaseLogits is null ? 0 : ProvableTraining.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
+                long certified = parts.WorstCaseLogits is null
+                    ? 0
+                    : ProvableTraining.CertifiedOnBatch(parts.WorstCaseLogits, yp).sum().item<long>();
                 totals += EpochTotals.Of(mean * m, correct, certified, m, parts.Certified);
             }
         return totals;

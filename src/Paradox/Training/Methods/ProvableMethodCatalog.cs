@@ -17,34 +17,44 @@ public static class ProvableMethodCatalog
     /// constructor, and the cost of one of its steps from the seconds of a relaxation step and of a natural step
     /// (docs/training-methods.md; the bench's `method-step` measures the real ratios).
     /// </summary>
-    sealed record Entry(string Description, bool AnyRelaxation, string[] Flags, Func<TrainConfig, Relaxation, Generator?, ITrainingMethod> Create,
-        Func<TrainConfig, double, double, double> StepCost);
+    sealed record Entry(string Description, bool AnyRelaxation, string[] Flags,
+        Func<TrainConfig, Relaxation, Generator?, ITrainingMethod> Create, Func<TrainConfig, double, double, double> StepCost);
 
     /// <summary>SABR and the MTL family: the relaxation's step plus their PGD attack (its steps and the clean forward).</summary>
-    static double WithAttack(TrainConfig c, double relaxation, double natural) => relaxation + natural * (TrainingPgdOptions.From(c).Steps + 1);
+    static double WithAttack(TrainConfig c, double relaxation, double natural) =>
+        relaxation + natural * (TrainingPgdOptions.From(c).Steps + 1);
 
     static readonly Dictionary<string, Entry> Methods = new()
     {
         ["sabr"] = new("SABR: the certified loss of a box of radius --sabr_lambda * eps around a PGD point (Mueller et al. 2023)", false,
-            ["--sabr_lambda", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new SabrTraining(SabrParameters.From(c), r, g, Spec(c)), WithAttack),
+            ["--sabr_lambda", "--method_pgd_steps", "--method_pgd_step"],
+            (c, r, g) => new SabrTraining(SabrParameters.From(c), r, g, Spec(c)), WithAttack),
         ["mtl-ibp"] = new("MTL-IBP: (1 - alpha) adversarial + alpha certified cross-entropy (De Palma et al. 2024)", false,
-            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(MtlIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
+            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"],
+            (c, r, g) => new ExpressiveTraining(MtlIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
         ["cc-ibp"] = new("CC-IBP: cross-entropy of the alpha-combination of adversarial and worst-case logit differences", false,
-            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(CcIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
+            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"],
+            (c, r, g) => new ExpressiveTraining(CcIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
         ["exp-ibp"] = new("Exp-IBP: adversarial^(1 - alpha) * certified^alpha cross-entropy per sample", false,
-            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"], (c, r, g) => new ExpressiveTraining(ExpIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
-        ["rgs"] = new("RGS: the certified loss's gradient averaged over --gls_samples Gaussian weight perturbations (Balauca et al. 2025)", false,
+            ["--mtl_alpha", "--method_pgd_steps", "--method_pgd_step"],
+            (c, r, g) => new ExpressiveTraining(ExpIbp.Loss, ExpressiveParameters.From(c), r, g, Spec(c)), WithAttack),
+        ["rgs"] = new("RGS: the certified loss's gradient averaged over --gls_samples Gaussian weight perturbations " +
+            "(Balauca et al. 2025)", false,
             ["--gls_sigma", "--gls_samples"], (c, r, g) => new RgsTraining(RgsParameters.From(c), r, g, Spec(c)),
             (c, relaxation, _) => relaxation * RgsParameters.From(c).Samples), // k relaxation passes with their backward
-        ["pgpe"] = new("PGPE: zeroth-order Gaussian smoothing with antithetic pairs, any relaxation incl. triangle and milp (Balauca et al. 2025)", true,
-            ["--gls_sigma", "--pgpe_population", "--pgpe_lr", "--pgpe_baseline_decay"], (c, r, g) => new PgpeTraining(PgpeParameters.From(c), r, g, Spec(c)),
-            (c, relaxation, _) => relaxation * (2 * PgpeParameters.From(c).Population + 1) / 3.0), // 2P + 1 forwards, a third of a step each
+        ["pgpe"] = new("PGPE: zeroth-order Gaussian smoothing with antithetic pairs, any relaxation incl. triangle and milp " +
+            "(Balauca et al. 2025)", true,
+            ["--gls_sigma", "--pgpe_population", "--pgpe_lr", "--pgpe_baseline_decay"],
+            (c, r, g) => new PgpeTraining(PgpeParameters.From(c), r, g, Spec(c)),
+            (c, relaxation, _) =>
+                relaxation * (2 * PgpeParameters.From(c).Population + 1) / 3.0), // 2P + 1 forwards, a third of a step each
     };
 
     public static string Names => string.Join(", ", Methods.Keys.Prepend(Standard));
 
     public static IEnumerable<(string Name, string Description)> Available =>
-        Methods.Select(kv => (kv.Key, kv.Value.Description)).Prepend((Standard, "the study's kappa-mix of natural and certified cross-entropy"));
+        Methods.Select(kv => (kv.Key, kv.Value.Description))
+            .Prepend((Standard, "the study's kappa-mix of natural and certified cross-entropy"));
 
     static SpecKind Spec(TrainConfig c) => Specification.Parse(c.C);
 
@@ -56,7 +66,8 @@ public static class ProvableMethodCatalog
     {
         string name = NameOf(c);
         var given = GivenFlags(c);
-        if (name != Standard && !Methods.ContainsKey(name)) throw new ParadoxException($"--method: unknown method '{c.Method}' (known: {Names})");
+        if (name != Standard && !Methods.ContainsKey(name))
+            throw new ParadoxException($"--method: unknown method '{c.Method}' (known: {Names})");
         if (name != Standard && c.Mode != TrainMode.TrainProvable)
             throw new ParadoxException($"--method {name}: needs --mode train-provable (its relaxation is --train_domain)");
         var allowed = name == Standard ? [] : Methods[name].Flags;
@@ -117,7 +128,8 @@ public static class ProvableMethodCatalog
             ? ProvableTraining.Create(c, generator)
             : Methods[name].Create(c, TrainRelaxation(c, generator), generator);
         if (c.IbpReg is { } reg and > 0)
-            method = new IbpRegularizedTraining(method, new IbpRegularizerParameters(reg, c.IbpRegTau ?? new IbpRegularizerParameters().Tau), c.EpsTrain ?? 0);
+            method = new IbpRegularizedTraining(method,
+                new IbpRegularizerParameters(reg, c.IbpRegTau ?? new IbpRegularizerParameters().Tau), c.EpsTrain ?? 0);
         return method;
     }
 }

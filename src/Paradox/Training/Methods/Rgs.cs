@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace Paradox.Training.Methods;
 
-/// <summary>RGS's settings: the standard deviation of the weight noise (`--gls_sigma`) and the samples per step (`--gls_samples`).</summary>
+/// <summary>RGS's settings: the standard deviation of the weight noise (`--gls_sigma`) and the samples per step
+/// (`--gls_samples`).</summary>
 public sealed record RgsParameters(double Sigma = 0.01, int Samples = 4)
 {
     public static RgsParameters From(TrainConfig c)
@@ -64,7 +65,8 @@ public static class Rgs
         return sum / p.Samples;
     }
 
-    /// <summary>RGS on the study's loss `kappa CE + (1 - kappa) CE_R` over the eps-ball; the parts are those of the last sample, detached.</summary>
+    /// <summary>RGS on the study's loss `kappa CE + (1 - kappa) CE_R` over the eps-ball; the parts are those of the
+    /// last sample, detached.</summary>
     public static LossParts Loss(Network network, MethodBatch batch, Relaxation relaxation, RgsParameters p, Generator? generator)
     {
         MethodLosses.RequireDifferentiable(relaxation, "rgs");

@@ -23,7 +23,8 @@ public static class TrainingMethodCatalog
     public static IEnumerable<(TrainMode Mode, string Description)> Available => Methods.Select(kv => (kv.Key, kv.Value.Description));
 
     static Method Of(TrainMode mode) => Methods.TryGetValue(mode, out var m) ? m
-        : throw new ParadoxException($"--mode: {mode.Name()} does not train (training modes: {string.Join(", ", Methods.Keys.Select(TrainModes.Name))})");
+        : throw new ParadoxException(
+            $"--mode: {mode.Name()} does not train (training modes: {string.Join(", ", Methods.Keys.Select(TrainModes.Name))})");
 
     /// <summary>The coefficients the method of <paramref name="config"/> schedules (metrics.csv columns between epoch and lr).</summary>
     public static IReadOnlyList<ScheduleCoefficient> Coefficients(TrainConfig config) =>
