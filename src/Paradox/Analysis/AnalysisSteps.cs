@@ -38,9 +38,11 @@ public static class AnalysisSteps
         }
     }
 
-    /// <summary>The trainable relaxations of a step's `--relaxations` list (analyze checks the names with it before the first step).</summary>
+    /// <summary>The trainable relaxations of a step's `--relaxations` list (analyze checks the names with it before the
+    /// first step).</summary>
     public static List<Relaxation> Trainable(string list, Generator? generator) =>
-        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name => RelaxationCatalog.CreateTrainable(name, null, generator, "--relaxations"))];
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(name => RelaxationCatalog.CreateTrainable(name, null, generator, "--relaxations"))];
 
     public static void Tightness(AnalysisSubject s, string relaxations, int n, string jsonPath, Progress<float[]> progress)
     {
@@ -49,13 +51,14 @@ public static class AnalysisSteps
         var (network, data) = Load(s, requests.Max(r => r.Count));
         using (network) using (data)
         {
-            var report = Analysis.Tightness.Measure(s.ModelPath, network, data, n, requests, epsMax: 0.5, tol: 0.001, batchSize: 100, null, null, generator,
-                (title, images, work) => progress(title, images, work));
+            var report = Analysis.Tightness.Measure(s.ModelPath, network, data, n, requests, epsMax: 0.5, tol: 0.001, batchSize: 100,
+                null, null, generator, (title, images, work) => progress(title, images, work));
             ResultJson.Write(jsonPath, TightnessJson.ToJson(report));
         }
     }
 
-    public static void Continuity(AnalysisSubject s, string relaxations, double eps, int n, int directions, string jsonPath, Progress<ContinuityResult> progress)
+    public static void Continuity(AnalysisSubject s, string relaxations, double eps, int n, int directions, string jsonPath,
+        Progress<ContinuityResult> progress)
     {
         var settings = new ContinuitySettings();
         using var generator = new Generator((ulong)s.Seed);
@@ -67,12 +70,14 @@ public static class AnalysisSteps
             var x = data.Images.to(s.Device);
             var y = data.Labels.to(s.Device);
             using var directionGenerator = new Generator((ulong)s.Seed);
-            var lines = Enumerable.Range(0, directions).Select(_ => ParameterDirection.FilterNormalized(network, directionGenerator)).ToList();
+            var lines = Enumerable.Range(0, directions)
+                .Select(_ => ParameterDirection.FilterNormalized(network, directionGenerator)).ToList();
             try
             {
                 var empirical = Analysis.Continuity.Measure(network, chosen, x, y, eps, lines, settings, s.Seed, generator,
                     (title, budget, work) => progress(title, budget, work));
-                var run = new ContinuityRun(network.Architecture, network.Dataset.Name, s.ModelPath, data.Count, eps, directions, settings, s.Seed);
+                var run = new ContinuityRun(network.Architecture, network.Dataset.Name, s.ModelPath, data.Count, eps, directions,
+                    settings, s.Seed);
                 ResultJson.Write(jsonPath, ContinuityJson.ToJson(theory, empirical, run));
             }
             finally
@@ -102,8 +107,8 @@ public static class AnalysisSteps
                     advance => LossSensitivity.Probe(network, losses, drawn, scales, advance));
                 var rows = LossSensitivity.Relative(probes, probes[0]);
                 var degrees = chosen.Select(r => BoundDegrees.Measure(network, r, x, y, eps)).OfType<BoundDegree>().ToList();
-                var report = new SensitivityReport(s.ModelPath, network.Architecture, network.Dataset.Name, (int)y.shape[0], eps, directions, scales, s.Seed,
-                    rows, degrees, SensitivityGroups.Compare(rows));
+                var report = new SensitivityReport(s.ModelPath, network.Architecture, network.Dataset.Name, (int)y.shape[0], eps,
+                    directions, scales, s.Seed, rows, degrees, SensitivityGroups.Compare(rows));
                 ResultJson.Write(jsonPath, SensitivityJson.ToJson(report));
             }
             finally
@@ -114,7 +119,8 @@ public static class AnalysisSteps
     }
 
     /// <summary>The 1-D landscape with a logarithmic loss axis: the PNG and the CSV.</summary>
-    public static void Landscape(AnalysisSubject s, string relaxations, double eps, int n, string pngPath, string csvPath, Progress<LandscapeLine> progress)
+    public static void Landscape(AnalysisSubject s, string relaxations, double eps, int n, string pngPath, string csvPath,
+        Progress<LandscapeLine> progress)
     {
         var grid = LossLandscape.Grid(1.0, 51);
         using var generator = new Generator((ulong)s.Seed);
@@ -125,7 +131,8 @@ public static class AnalysisSteps
             using var x = data.Images.to(s.Device).clone();
             using var y = data.Labels.to(s.Device).clone();
             var losses = chosen.Select(r => NamedLoss.Certified(r, x, y, eps)).ToList();
-            var title = $"{Path.GetFileName(s.ModelPath)}: {network.Architecture} on {network.Dataset.Name}, eps = {eps}, {(int)y.shape[0]} images";
+            var title = $"{Path.GetFileName(s.ModelPath)}: {network.Architecture} on {network.Dataset.Name}, eps = {eps}, " +
+                $"{(int)y.shape[0]} images";
             using var direction = ParameterDirection.FilterNormalized(network, generator);
             var line = progress("landscape 1-D", grid.Length, advance => LossLandscape.Line(network, losses, direction, grid, advance));
             LandscapeCsv.Write(csvPath, LandscapeCsv.Format(line));

@@ -49,14 +49,17 @@ public static class BoundDegrees
 
     /// <summary>The form of a relaxation's bound, or null when the domain is not modelled or the name carries a variant.</summary>
     public static BoundForm? FormOf(string relaxationName) =>
-        !relaxationName.Contains(':') && RelaxationCatalog.DomainOf(relaxationName) is { } domain && Forms.TryGetValue(domain, out var form) ? form : null;
+        !relaxationName.Contains(':') && RelaxationCatalog.DomainOf(relaxationName) is { } domain && Forms.TryGetValue(domain, out var form)
+            ? form
+            : null;
 
     /// <summary>
     /// (deg P, deg Q) of the final bound. <paramref name="affineBefore"/>[j] is the number of affine layers
     /// before ReLU layer j, <paramref name="crossing"/>[j] its number of crossing neurons; <paramref name="depth"/>
     /// the number of affine layers.
     /// </summary>
-    public static (double Numerator, double Denominator) Degree(BoundForm form, int depth, IReadOnlyList<int> affineBefore, IReadOnlyList<double> crossing)
+    public static (double Numerator, double Denominator) Degree(BoundForm form, int depth, IReadOnlyList<int> affineBefore,
+        IReadOnlyList<double> crossing)
     {
         double q = 0;
         if (form != BoundForm.Polynomial)
@@ -82,14 +85,17 @@ public static class BoundDegrees
         int depth = network.Layers.OfType<AffineLayer>().Count();
         if (layers.Count == 0) return new BoundDegree(relaxation.Name, form, [], depth, 0);
         // [B, R]: crossing neurons per image and ReLU layer.
-        var counts = stack(layers.Select(b => b.Lower.lt(0).logical_and(b.Upper.gt(0)).flatten(1).sum(1L).to(ScalarType.Float64)).ToArray(), 1);
+        var counts = stack(
+            layers.Select(b => b.Lower.lt(0).logical_and(b.Upper.gt(0)).flatten(1).sum(1L).to(ScalarType.Float64)).ToArray(), 1);
         var perImage = counts.data<double>().ToArray();
         int images = (int)counts.shape[0], reluLayers = layers.Count;
         var affineBefore = layers.Select(b => network.Layers.Take(b.LayerIndex).OfType<AffineLayer>().Count()).ToList();
         var degrees = Enumerable.Range(0, images)
             .Select(i => Degree(form, depth, affineBefore, perImage.Skip(i * reluLayers).Take(reluLayers).ToArray()))
             .ToList();
-        var crossing = Enumerable.Range(0, reluLayers).Select(j => Spread.MedianOf(Enumerable.Range(0, images).Select(i => perImage[i * reluLayers + j]))).ToArray();
-        return new BoundDegree(relaxation.Name, form, crossing, Spread.MedianOf(degrees.Select(d => d.Numerator)), Spread.MedianOf(degrees.Select(d => d.Denominator)));
+        var crossing = Enumerable.Range(0, reluLayers)
+            .Select(j => Spread.MedianOf(Enumerable.Range(0, images).Select(i => perImage[i * reluLayers + j]))).ToArray();
+        return new BoundDegree(relaxation.Name, form, crossing, Spread.MedianOf(degrees.Select(d => d.Numerator)),
+            Spread.MedianOf(degrees.Select(d => d.Denominator)));
     }
 }

@@ -20,7 +20,8 @@ public static class CertifiedRadius
         return (int)Math.Ceiling(Math.Log2(epsMax / tolerance));
     }
 
-    /// <summary>Radii [B]: the largest eps found certified (a lower bound on the true certified radius, within eps_max / 2^steps).</summary>
+    /// <summary>Radii [B]: the largest eps found certified (a lower bound on the true certified radius, within
+    /// eps_max / 2^steps).</summary>
     public static Tensor Bisect(Network network, Relaxation relaxation, Tensor x, Tensor y, double epsMax, int steps)
     {
         using var _ = no_grad();
@@ -36,7 +37,8 @@ public static class CertifiedRadius
     /// The smallest eps at which PGD finds an adversarial example (an upper bound on the true radius), by the
     /// same bisection; eps_max when none is found. Misclassified images get 0.
     /// </summary>
-    public static Tensor PgdRadius(Network network, Tensor x, Tensor y, double epsMax, int steps, PgdOptions pgd, TorchSharp.torch.Generator generator)
+    public static Tensor PgdRadius(Network network, Tensor x, Tensor y, double epsMax, int steps, PgdOptions pgd,
+        TorchSharp.torch.Generator generator)
     {
         Tensor correct;
         using (no_grad()) correct = network.Forward(x).argmax(1).eq(y);

@@ -13,7 +13,8 @@ public sealed record ContinuitySettings(int Points = 51, double Span = 1.0, Jump
         if (Points < 3) throw new ParadoxException($"--points: must be at least 3 (got {Points})");
         if (!(Span > 0) || !double.IsFinite(Span)) throw new ParadoxException($"--span: must be a number > 0 (got {Span})");
         if (JumpSearch.Refinements < JumpSearchSettings.ConfirmLevels + 1)
-            throw new ParadoxException($"--refinements: must be at least {JumpSearchSettings.ConfirmLevels + 1} (got {JumpSearch.Refinements})");
+            throw new ParadoxException($"--refinements: must be at least {JumpSearchSettings.ConfirmLevels + 1} " +
+                $"(got {JumpSearch.Refinements})");
         if (JumpSearch.Probes < 0) throw new ParadoxException($"--probes: must be >= 0 (got {JumpSearch.Probes})");
     }
 

@@ -27,9 +27,14 @@ public static class ContinuityTheory
     {
         BoxEngine box => ForBox(relaxation.Name, box),
         ZonotopeEngine zono => ForLines(relaxation.Name, zono.Rule,
-            zono.Hybrid ? "lines, propagated symbolically (new uncertainty in a box part)" : "lines, propagated symbolically (new uncertainty as fresh error terms)",
+            zono.Hybrid
+                ? "lines, propagated symbolically (new uncertainty in a box part)"
+                : "lines, propagated symbolically (new uncertainty as fresh error terms)",
             zono.PreBoundsFromBox,
-            zono.UsesCauchyEstimates ? "random Cauchy projections: a function of the weights only while the projections are held fixed (the probe reseeds before every evaluation)" : null),
+            zono.UsesCauchyEstimates
+                ? "random Cauchy projections: a function of the weights only while the projections are held fixed " +
+                    "(the probe reseeds before every evaluation)"
+                : null),
         BackSubstitutionEngine crown when crown.OptimizesSlopesOnce => ForSlopeStep(relaxation.Name, crown),
         BackSubstitutionEngine crown => ForLines(relaxation.Name, crown.Rule, "lines, chosen by coefficient sign in back-substitution",
             crown.PreBoundsFromBox),
@@ -61,7 +66,8 @@ public static class ContinuityTheory
         var fixedSlopes = new[] { 0.0, 1.0 }.Select(slope =>
         {
             Line lower = (l, u) => (full_like(l, slope), zeros_like(l));
-            var fixedRule = new ReluRule($"{rule.Name} with lower slope {slope}", rule.Inactive, (lower, rule.Crossing.Upper), rule.Active, parallelogram: false);
+            var fixedRule = new ReluRule($"{rule.Name} with lower slope {slope}", rule.Inactive, (lower, rule.Crossing.Upper),
+                rule.Active, parallelogram: false);
             return RuleContinuity.Analyse(fixedRule, RuleView.Lines);
         }).ToList();
         var jumps = fixedSlopes.SelectMany(r => r.Jumps).GroupBy(j => (j.At, j.What)).Select(g => g.MaxBy(j => j.Size)!)
@@ -72,7 +78,8 @@ public static class ContinuityTheory
             "random starting slopes: a function of the weights only while they are held fixed (the probe reseeds before every evaluation)");
     }
 
-    static ContinuityVerdict WithBounds(string name, IReadOnlyList<TheoryJump> jumps, IReadOnlyList<TheoryJump> steps, string reads, bool boundsFromBox, string? note)
+    static ContinuityVerdict WithBounds(string name, IReadOnlyList<TheoryJump> jumps, IReadOnlyList<TheoryJump> steps, string reads,
+        bool boundsFromBox, string? note)
     {
         bool preBoundsJump = boundsFromBox ? !ForBox("box", BoxEngine.Standard).Continuous : jumps.Count > 0;
         return new ContinuityVerdict(name, jumps.Count == 0, jumps, reads, boundsFromBox, preBoundsJump, steps, note);

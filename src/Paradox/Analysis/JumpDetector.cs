@@ -61,7 +61,8 @@ public static class JumpDetector
     /// Searches <paramref name="f"/> on <paramref name="grid"/> (increasing, at least 2 points). One extra point beyond
     /// each end lets every interval's smooth change be predicted from neighbours on both sides.
     /// </summary>
-    public static LineSearch Search(Func<double, double> f, double[] grid, JumpSearchSettings settings, Random random, Action? evaluated = null)
+    public static LineSearch Search(Func<double, double> f, double[] grid, JumpSearchSettings settings, Random random,
+        Action? evaluated = null)
     {
         int evaluations = 0;
         double Evaluate(double t)

@@ -23,7 +23,8 @@ public static class LossLandscape
     }
 
     /// <param name="advance">Called with 1 after each grid point (all losses evaluated there).</param>
-    public static LandscapeLine Line(Network network, IReadOnlyList<NamedLoss> losses, ParameterDirection d, double[] t, Action<int>? advance = null)
+    public static LandscapeLine Line(Network network, IReadOnlyList<NamedLoss> losses, ParameterDirection d, double[] t,
+        Action<int>? advance = null)
     {
         var values = losses.Select(_ => new double[t.Length]).ToArray();
         using var space = new ParameterSpace(network);

@@ -8,8 +8,8 @@ public static class LossSensitivity
 {
     /// <summary>Probes every loss at theta along the same directions and scales; the weights are restored afterwards.</summary>
     /// <param name="advance">Called with the number of loss evaluations just done.</param>
-    public static IReadOnlyList<LossProbe> Probe(Network network, IReadOnlyList<NamedLoss> losses, IReadOnlyList<ParameterDirection> directions,
-        IReadOnlyList<double> scales, Action<int>? advance = null)
+    public static IReadOnlyList<LossProbe> Probe(Network network, IReadOnlyList<NamedLoss> losses,
+        IReadOnlyList<ParameterDirection> directions, IReadOnlyList<double> scales, Action<int>? advance = null)
     {
         Validate(directions.Count, scales);
         var probes = new List<LossProbe>();

@@ -9,7 +9,8 @@ namespace Paradox.Analysis;
 public static class Losses
 {
     /// <summary>The certified cross-entropy `L_R` of a relaxation at radius eps (diffs specification).</summary>
-    public static Func<Network, double> Certified(Relaxation relaxation, Tensor x, Tensor y, double eps, SpecKind spec = SpecKind.Diffs) => network =>
+    public static Func<Network, double> Certified(Relaxation relaxation, Tensor x, Tensor y, double eps,
+        SpecKind spec = SpecKind.Diffs) => network =>
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();

@@ -12,7 +12,8 @@ public sealed record TheoryJump(string At, string What, double Size);
 /// </summary>
 public sealed record RuleView(string Name, string[] Quantities, bool[] IsOffset, Func<ReluRule, Tensor, Tensor, Tensor[]> Read)
 {
-    /// <summary>The lines themselves: zonotope engines propagate them symbolically, back-substitution picks them by coefficient sign.</summary>
+    /// <summary>The lines themselves: zonotope engines propagate them symbolically, back-substitution picks them by
+    /// coefficient sign.</summary>
     public static readonly RuleView Lines = new("lines",
         ["lower slope", "lower offset", "upper slope", "upper offset"], [false, true, false, true],
         (rule, l, u) => { var b = rule.Relax(l, u); return [b.LamLo, b.MuLo, b.LamUp, b.MuUp]; });
@@ -40,7 +41,8 @@ public static class RuleContinuity
     public const double Tolerance = 1e-3;
 
     /// <summary>A boundary: the (l, u) just before it and the points just after it (at scale s, distance d).</summary>
-    sealed record Boundary(string Name, Func<double, double, (double L, double U)> Before, Func<double, double, (double L, double U)>[] After);
+    sealed record Boundary(string Name, Func<double, double, (double L, double U)> Before,
+        Func<double, double, (double L, double U)>[] After);
 
     static readonly Boundary[] Boundaries =
     [

@@ -7,7 +7,8 @@ namespace Paradox.Analysis;
 /// low group is below the smallest median of the high group. <see cref="Margin"/> is that smallest high
 /// median over the largest low median (above 1 exactly when the groups separate).
 /// </summary>
-public sealed record GroupSeparation(string Measure, IReadOnlyList<(string Name, double Median)> Low, IReadOnlyList<(string Name, double Median)> High)
+public sealed record GroupSeparation(string Measure, IReadOnlyList<(string Name, double Median)> Low,
+    IReadOnlyList<(string Name, double Median)> High)
 {
     public double LowMax => Low.Max(r => r.Median);
     public double HighMin => High.Min(r => r.Median);

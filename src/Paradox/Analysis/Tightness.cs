@@ -15,8 +15,9 @@ public static class Tightness
     public delegate float[] Phase(string title, int images, Func<Action<int>, float[]> work);
 
     /// <param name="n">The image count asked for (`--n`), recorded in the report; each request uses its own count.</param>
-    public static TightnessReport Measure(string model, Network network, LabeledImages data, int n, IReadOnlyList<TightnessRequest> requests,
-        double epsMax, double tol, int batchSize, PgdOptions? pgdRadius, MilpEngine? exact, Generator? generator, Phase? phase = null)
+    public static TightnessReport Measure(string model, Network network, LabeledImages data, int n,
+        IReadOnlyList<TightnessRequest> requests, double epsMax, double tol, int batchSize, PgdOptions? pgdRadius, MilpEngine? exact,
+        Generator? generator, Phase? phase = null)
     {
         phase ??= (_, _, work) => work(_ => { });
         int steps = CertifiedRadius.Steps(epsMax, tol);
@@ -27,19 +28,24 @@ public static class Tightness
         {
             var watch = Stopwatch.StartNew();
             radii[relaxation.Name] = phase($"tightness {relaxation.Name}", count, advance =>
-                Radii(data.Images, data.Labels, count, batchSize, advance, (x, y) => CertifiedRadius.Bisect(network, relaxation, x, y, epsMax, steps)));
+                Radii(data.Images, data.Labels, count, batchSize, advance,
+                    (x, y) => CertifiedRadius.Bisect(network, relaxation, x, y, epsMax, steps)));
             seconds[relaxation.Name] = watch.Elapsed.TotalSeconds;
         }
-        var attackGenerator = pgdRadius is null ? null : generator ?? throw new ArgumentException("the PGD radius needs a seeded generator");
+        var attackGenerator = pgdRadius is null
+            ? null
+            : generator ?? throw new ArgumentException("the PGD radius needs a seeded generator");
         float[]? pgd = pgdRadius is null ? null : phase("PGD radius", all, advance =>
-            Radii(data.Images, data.Labels, all, batchSize, advance, (x, y) => CertifiedRadius.PgdRadius(network, x, y, epsMax, steps, pgdRadius, attackGenerator!)));
+            Radii(data.Images, data.Labels, all, batchSize, advance,
+                (x, y) => CertifiedRadius.PgdRadius(network, x, y, epsMax, steps, pgdRadius, attackGenerator!)));
         ExactRadii? exactRadii = null;
         if (exact is not null)
         {
             var verifier = new Relaxation("milp", "complete MILP verifier", exact, certificationOnly: true);
             var watch = Stopwatch.StartNew();
             var r = phase("exact radius (MILP)", all, advance =>
-                Radii(data.Images, data.Labels, all, batchSize, advance, (x, y) => CertifiedRadius.Bisect(network, verifier, x, y, epsMax, steps)));
+                Radii(data.Images, data.Labels, all, batchSize, advance,
+                    (x, y) => CertifiedRadius.Bisect(network, verifier, x, y, epsMax, steps)));
             exactRadii = new ExactRadii(r, exact.TimeoutCount, exact.TimeLimitSeconds, watch.Elapsed.TotalSeconds);
         }
         return new TightnessReport(model, network.Architecture, n, requests, radii, seconds, pgd, exactRadii, epsMax, tol, steps);

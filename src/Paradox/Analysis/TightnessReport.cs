@@ -13,7 +13,8 @@ public sealed record TightnessReport(string Model, string Net, int N, IReadOnlyL
     /// <summary>The upper radius the ratios divide by: the exact one when measured, else PGD's (null when neither).</summary>
     public float[]? Upper => Exact?.Radii ?? PgdRadii;
 
-    /// <summary>mean r_R over its first images / mean upper radius over the same images; null when that mean is 0 (all misclassified).</summary>
+    /// <summary>mean r_R over its first images / mean upper radius over the same images; null when that mean is 0 (all
+    /// misclassified).</summary>
     public static double? Ratio(float[] r, float[] upper)
     {
         double denominator = upper.Take(r.Length).Average(v => (double)v);

@@ -6,7 +6,8 @@ namespace Paradox.Analysis;
 public sealed record TightnessRequest(Relaxation Relaxation, int Count)
 {
     /// <summary>`box,hbox@90,...`: each `name[@N]` built with <paramref name="flags"/>; N defaults to <paramref name="n"/>.</summary>
-    public static List<TightnessRequest> Parse(string list, int n, RelaxationFlags flags, TorchSharp.torch.Generator? generator, string flag = "--relaxations")
+    public static List<TightnessRequest> Parse(string list, int n, RelaxationFlags flags, TorchSharp.torch.Generator? generator,
+        string flag = "--relaxations")
     {
         var requests = new List<TightnessRequest>();
         foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

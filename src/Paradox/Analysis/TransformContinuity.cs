@@ -13,7 +13,8 @@ public static class TransformContinuity
 {
     const int GridPoints = 4001;
     const double Range = 1;
-    static readonly JumpSearchSettings Exhaustive = new(Refinements: 30, Probes: 0, RelativeFloor: 1e-9, AbsoluteFloor: 1e-9, MaxOutliers: GridPoints);
+    static readonly JumpSearchSettings Exhaustive =
+        new(Refinements: 30, Probes: 0, RelativeFloor: 1e-9, AbsoluteFloor: 1e-9, MaxOutliers: GridPoints);
 
     public static IReadOnlyList<TheoryJump> Analyse(PreBoundTransform transform)
     {
@@ -31,7 +32,8 @@ public static class TransformContinuity
             var found = JumpDetector.Search(Moved, grid, Exhaustive, new Random(0)).Jumps;
             if (found.Count == 0) continue;
             double perUnit = found.Count / (2 * Range);
-            jumps.Add(new TheoryJump($"{perUnit:G3} values of {bound} per unit", $"pre-activation {bound} (loose Box)", found.Max(j => j.Size)));
+            jumps.Add(new TheoryJump($"{perUnit:G3} values of {bound} per unit", $"pre-activation {bound} (loose Box)",
+                found.Max(j => j.Size)));
         }
         return jumps;
     }

@@ -63,7 +63,8 @@ public static class Pgd
     /// signed-gradient steps on the mean cross-entropy, each projected onto the eps-ball intersected with [0,1],
     /// and the LAST iterate for every sample, broken or not. No restarts, no early stop. Detached.
     /// </summary>
-    public static Tensor TrainingPoints(Network network, Tensor x, Tensor y, double eps, int steps, double stepSize, Generator? generator = null)
+    public static Tensor TrainingPoints(Network network, Tensor x, Tensor y, double eps, int steps, double stepSize,
+        Generator? generator = null)
     {
         if (steps < 0) throw new ParadoxException($"--pgd_steps: must be >= 0 (got {steps})");
         using var region = InputRegion.Ball(x, eps);

@@ -38,7 +38,8 @@ public static class Evaluator
 {
     public delegate Tensor BatchCertifier(Tensor x, Tensor y, double eps);
 
-    /// <summary>The timeout counters of the MILP domains among <paramref name="relaxations"/>, to pass to <see cref="RecordTimeouts"/> after a run.</summary>
+    /// <summary>The timeout counters of the MILP domains among <paramref name="relaxations"/>, to pass to
+    /// <see cref="RecordTimeouts"/> after a run.</summary>
     static Dictionary<string, int> TimeoutCounts(IEnumerable<Relaxations.Relaxation> relaxations) =>
         relaxations.Where(r => r.Engine is Verification.MilpEngine)
             .ToDictionary(r => r.Name, r => ((Verification.MilpEngine)r.Engine).TimeoutCount);

@@ -41,13 +41,15 @@ public sealed class Augmentation
     {
         "cifar10" => new Augmentation(seed, padding: 4, horizontalFlip: true),
         "svhn" => new Augmentation(seed, padding: 4, horizontalFlip: false),
-        _ => throw new ParadoxException($"--do_transform: augmentation applies to cifar10 and svhn only (as in cert.py), not {dataset.Name}"),
+        _ => throw new ParadoxException(
+            $"--do_transform: augmentation applies to cifar10 and svhn only (as in cert.py), not {dataset.Name}"),
     };
 
     /// <summary>What happens to one image: mirrored or not, then the window's top-left corner in the padded image.</summary>
     public readonly record struct Draw(bool Flip, int Top, int Left);
 
-    /// <summary>The draws for the <paramref name="count"/> images of batch <paramref name="batch"/> of epoch <paramref name="epoch"/>.</summary>
+    /// <summary>The draws for the <paramref name="count"/> images of batch <paramref name="batch"/> of epoch
+    /// <paramref name="epoch"/>.</summary>
     public Draw[] Draws(int epoch, int batch, int count)
     {
         var rng = new Pcg32(seed, ((ulong)(uint)epoch << 32) | (uint)batch);
@@ -74,7 +76,8 @@ public sealed class Augmentation
     public Tensor Apply(Tensor x, Draw[] draws)
     {
         if (x.dim() != 4 || x.shape[0] != draws.Length)
-            throw new ArgumentException($"expected a batch [B,C,H,W] of {draws.Length} images, got [{string.Join(",", x.shape)}]", nameof(x));
+            throw new ArgumentException($"expected a batch [B,C,H,W] of {draws.Length} images, got [{string.Join(",", x.shape)}]",
+                nameof(x));
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
         int p = Padding;
         // Row r of the window of image i is padded row top_i + r; column c is padded column left_i + c, or its

@@ -14,7 +14,8 @@ public static class Cifar10Reader
     public static IReadOnlyList<string> TrainFiles { get; } = [.. Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin")];
     public static IReadOnlyList<string> TestFiles { get; } = ["test_batch.bin"];
 
-    /// <summary>Reads the given batch files, in order, into one dataset whose <see cref="LabeledImages.Source"/> is <paramref name="source"/>.</summary>
+    /// <summary>Reads the given batch files, in order, into one dataset whose <see cref="LabeledImages.Source"/> is
+    /// <paramref name="source"/>.</summary>
     public static LabeledImages Read(IReadOnlyList<string> paths, string source)
     {
         using var scope = NewDisposeScope();
@@ -43,14 +44,16 @@ public static class Cifar10Reader
             throw new ParadoxException($"{path}: cannot read CIFAR-10 batch file: {e.Message}", e);
         }
         if (bytes.Length == 0 || bytes.Length % RecordSize != 0)
-            throw new ParadoxException($"{path}: not a CIFAR-10 binary batch: its size {bytes.Length} is not a positive multiple of {RecordSize} bytes (1 label + {PixelsPerRecord} pixels per record)");
+            throw new ParadoxException($"{path}: not a CIFAR-10 binary batch: its size {bytes.Length} is not a positive multiple of " +
+                $"{RecordSize} bytes (1 label + {PixelsPerRecord} pixels per record)");
 
         int count = bytes.Length / RecordSize;
         for (int r = 0; r < count; r++)
         {
             byte label = bytes[(long)r * RecordSize];
             if (label >= DatasetInfo.Cifar10.Classes)
-                throw new ParadoxException($"{path}: label {label} of record {r} is not below the {DatasetInfo.Cifar10.Classes} classes of cifar10");
+                throw new ParadoxException(
+                    $"{path}: label {label} of record {r} is not below the {DatasetInfo.Cifar10.Classes} classes of cifar10");
         }
         return tensor(bytes, [count, RecordSize]);
     }

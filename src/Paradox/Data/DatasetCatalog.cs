@@ -48,7 +48,8 @@ public static class DatasetCatalog
         "fashion-mnist" => IdxFiles("FashionMNIST", train, Locate(info, dataDir, FashionMnistPackageDir)),
         "cifar10" => Cifar10Files(train, Locate(info, dataDir, RepoDataDir("cifar10"))),
         "svhn" => [SvhnFile(train, Locate(info, dataDir, RepoDataDir("svhn")))],
-        _ => throw new ParadoxException($"--dataset {info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10, svhn)"),
+        _ => throw new ParadoxException(
+            $"--dataset {info.Name}: loading this dataset is not supported (supported: mnist, fashion-mnist, cifar10, svhn)"),
     };
 
     static DataDir Locate(DatasetInfo info, string? dataDir, string? defaultDir)
@@ -61,7 +62,8 @@ public static class DatasetCatalog
         if (defaultDir is not null)
             return new(defaultDir, "run ./setup.sh or pass --data-dir");
         throw new ParadoxException(
-            $"{info.Name}: no data directory: no Paradox.sln found above {AppContext.BaseDirectory} to locate data/{info.Name}; pass --data-dir or set ${DataVariable}");
+            $"{info.Name}: no data directory: no Paradox.sln found above {AppContext.BaseDirectory} to locate data/{info.Name}; " +
+            $"pass --data-dir or set ${DataVariable}");
     }
 
     static string[] IdxFiles(string displayName, bool train, DataDir dir)
@@ -90,7 +92,8 @@ public static class DatasetCatalog
         var paths = files.Select(f => Path.Combine(found, f)).ToArray();
         if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
             throw new ParadoxException(
-                $"CIFAR-10 not found at {missing}: download the binary version (cifar-10-binary.tar.gz) from https://www.cs.toronto.edu/~kriz/cifar.html, extract it there, or {dir.Fix}");
+                $"CIFAR-10 not found at {missing}: download the binary version (cifar-10-binary.tar.gz) from " +
+                $"https://www.cs.toronto.edu/~kriz/cifar.html, extract it there, or {dir.Fix}");
         return paths;
     }
 
@@ -100,7 +103,8 @@ public static class DatasetCatalog
         string path = Path.Combine(dir.Path, train ? SvhnReader.TrainFile : SvhnReader.TestFile);
         if (!File.Exists(path))
             throw new ParadoxException(
-                $"SVHN not found at {path}: download {SvhnReader.TrainFile} and {SvhnReader.TestFile} from http://ufldl.stanford.edu/housenumbers/ into that directory, or {dir.Fix}");
+                $"SVHN not found at {path}: download {SvhnReader.TrainFile} and {SvhnReader.TestFile} from " +
+                $"http://ufldl.stanford.edu/housenumbers/ into that directory, or {dir.Fix}");
         return path;
     }
 

@@ -52,7 +52,8 @@ public static class IdxReader
         if (info.Channels != 1)
             throw Error(images.Path, $"IDX images have one channel but {info.Name} images have {info.Channels}");
         if (images.Shape[1] != info.Height || images.Shape[2] != info.Width)
-            throw Error(images.Path, $"images are {images.Shape[1]}x{images.Shape[2]} but {info.Name} images are {info.Height}x{info.Width}");
+            throw Error(images.Path,
+                $"images are {images.Shape[1]}x{images.Shape[2]} but {info.Name} images are {info.Height}x{info.Width}");
     }
 
     static void CheckLabels(IdxArray labels, IdxArray images, DatasetInfo info)

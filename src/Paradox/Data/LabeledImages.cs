@@ -22,9 +22,11 @@ public sealed class LabeledImages : IDisposable
     {
         long[] expected = [labels.shape[0], .. info.ImageShape];
         if (labels.dim() != 1 || labels.dtype != ScalarType.Int64)
-            throw new ArgumentException($"labels must be a 1-d int64 tensor, got {labels.dtype} [{string.Join(",", labels.shape)}]", nameof(labels));
+            throw new ArgumentException($"labels must be a 1-d int64 tensor, got {labels.dtype} [{string.Join(",", labels.shape)}]",
+                nameof(labels));
         if (images.dtype != ScalarType.Float32 || !images.shape.SequenceEqual(expected))
-            throw new ArgumentException($"images must be float32 [{string.Join(",", expected)}] for {info.Name}, got {images.dtype} [{string.Join(",", images.shape)}]", nameof(images));
+            throw new ArgumentException($"images must be float32 [{string.Join(",", expected)}] for {info.Name}, " +
+                $"got {images.dtype} [{string.Join(",", images.shape)}]", nameof(images));
         Images = images.DetachFromDisposeScope();
         Labels = labels.DetachFromDisposeScope();
         Info = info;

@@ -79,14 +79,17 @@ public static class MatFileReader
         if (read < HeaderSize)
             throw new ParadoxException($"{path}: not a MATLAB level-5 MAT file (only {read} bytes, shorter than the 128-byte header)");
         if (text.StartsWith("MATLAB 7.3", StringComparison.Ordinal))
-            throw new ParadoxException($"{path}: MATLAB 7.3 (HDF5) MAT files are not supported; save it with -v7 (the format of the SVHN distribution)");
+            throw new ParadoxException(
+                $"{path}: MATLAB 7.3 (HDF5) MAT files are not supported; save it with -v7 (the format of the SVHN distribution)");
         bool bigEndian = (header[126], header[127]) switch
         {
             ((byte)'I', (byte)'M') => false,
             ((byte)'M', (byte)'I') => true,
             _ => throw new ParadoxException($"{path}: not a MATLAB level-5 MAT file (no 'IM'/'MI' byte-order mark at offset 126)"),
         };
-        int version = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(124)) : BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(124));
+        int version = bigEndian
+            ? BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(124))
+            : BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(124));
         if (version != 0x0100)
             throw new ParadoxException($"{path}: not a MATLAB level-5 MAT file (version 0x{version:x4} in the header, expected 0x0100)");
         return bigEndian;
@@ -111,7 +114,8 @@ public static class MatFileReader
     {
         readonly byte[] scratch = new byte[8];
 
-        uint UInt32(ReadOnlySpan<byte> s) => bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s);
+        uint UInt32(ReadOnlySpan<byte> s) =>
+            bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s);
 
         public Tag ReadTag(Stream stream)
         {
@@ -146,7 +150,8 @@ public static class MatFileReader
         {
             var tag = ReadTag(stream);
             if (!types.Contains(tag.Type))
-                throw new ParadoxException($"{path}: malformed MAT matrix: its {what} has data type {(int)tag.Type}, expected {string.Join(" or ", types)}");
+                throw new ParadoxException($"{path}: malformed MAT matrix: its {what} has data type {(int)tag.Type}, " +
+                    $"expected {string.Join(" or ", types)}");
             return tag;
         }
 
@@ -183,10 +188,12 @@ public static class MatFileReader
             var realTag = ReadTag(stream);
             int size = SizeOf(realTag.Type);
             if (size == 0)
-                throw new ParadoxException($"{path}: variable '{name}' stores its values with data type {(int)realTag.Type}, which is not numeric");
+                throw new ParadoxException(
+                    $"{path}: variable '{name}' stores its values with data type {(int)realTag.Type}, which is not numeric");
             long count = dims.Aggregate(1L, (a, d) => a * d);
             if (realTag.Size != count * size)
-                throw new ParadoxException($"{path}: variable '{name}' is {string.Join("x", dims)} ({count} values) but holds {realTag.Size} bytes of {realTag.Type}");
+                throw new ParadoxException($"{path}: variable '{name}' is {string.Join("x", dims)} ({count} values) " +
+                    $"but holds {realTag.Size} bytes of {realTag.Type}");
             return new MatArray(name, @class, dims, realTag.Type, ReadData(stream, realTag, $"variable '{name}'"), bigEndian);
         }
     }

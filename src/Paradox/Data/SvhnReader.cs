@@ -17,8 +17,10 @@ public static class SvhnReader
     public static LabeledImages Read(string path)
     {
         var variables = MatFileReader.Read(path, ["X", "y"]);
-        var x = variables.GetValueOrDefault("X") ?? throw new ParadoxException($"{path}: no variable 'X' (the images) in this MAT file; is it an SVHN 32x32 file?");
-        var y = variables.GetValueOrDefault("y") ?? throw new ParadoxException($"{path}: no variable 'y' (the labels) in this MAT file; is it an SVHN 32x32 file?");
+        var x = variables.GetValueOrDefault("X")
+            ?? throw new ParadoxException($"{path}: no variable 'X' (the images) in this MAT file; is it an SVHN 32x32 file?");
+        var y = variables.GetValueOrDefault("y")
+            ?? throw new ParadoxException($"{path}: no variable 'y' (the labels) in this MAT file; is it an SVHN 32x32 file?");
 
         if (x.Dimensions.Length != 4 || x.Dimensions[0] != Side || x.Dimensions[1] != Side || x.Dimensions[2] != Channels)
             throw new ParadoxException($"{path}: X is {x.DimensionsText}, expected 32x32x3xN (SVHN cropped digits)");

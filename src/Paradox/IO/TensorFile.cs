@@ -72,7 +72,8 @@ public static class TensorFile
         int dataStart = 16 + (int)headerLength;
         long dataLength = header.Entries.Sum(e => e.Length);
         if (dataStart + dataLength != all.Length)
-            throw new ParadoxException($"{path}: truncated or padded checkpoint (expected {dataStart + dataLength} bytes, found {all.Length})");
+            throw new ParadoxException(
+                $"{path}: truncated or padded checkpoint (expected {dataStart + dataLength} bytes, found {all.Length})");
         var sha = Convert.ToHexStringLower(SHA256.HashData(all.AsSpan(dataStart)));
         if (sha != header.DataSha256)
             throw new ParadoxException($"{path}: checkpoint data is corrupt (checksum mismatch)");
@@ -113,7 +114,8 @@ public static class TensorFile
                 }
                 return new Header(metadata, entries, Value<string>(header, "data_sha256"));
             }
-            catch (Exception e) when (e is JsonException or FormatException or ArgumentException) // ArgumentException: a repeated property name
+            // ArgumentException: a repeated property name
+            catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
             {
                 throw new ParadoxException($"{path}: corrupt checkpoint header ({e.Message})", e);
             }
@@ -127,13 +129,16 @@ public static class TensorFile
                 throw new FormatException($"tensor '{key}' has unknown dtype '{dtypeName}'");
             var dtype = Enum.Parse<ScalarType>(dtypeName);
             var shape = (node["shape"] as JsonArray ?? throw new FormatException($"tensor '{key}' lacks 'shape'"))
-                .Select(s => s is JsonValue v && v.TryGetValue(out long n) && n >= 0 ? n : throw new FormatException($"tensor '{key}' has an invalid shape"))
+                .Select(s => s is JsonValue v && v.TryGetValue(out long n) && n >= 0
+                    ? n
+                    : throw new FormatException($"tensor '{key}' has an invalid shape"))
                 .ToArray();
             long offset = Value<long>(node, "offset"), length = Value<long>(node, "length");
             using var scalar = empty(0, dtype);
             double required = shape.Aggregate((double)scalar.ElementSize, (a, b) => a * b); // exact below 2^53, enough to compare
             if (length > Array.MaxLength || length != required)
-                throw new FormatException($"tensor '{key}' of dtype {dtype} and shape [{string.Join(", ", shape)}] cannot occupy {length} bytes");
+                throw new FormatException(
+                    $"tensor '{key}' of dtype {dtype} and shape [{string.Join(", ", shape)}] cannot occupy {length} bytes");
             return new Entry(key, dtype, shape, offset, length);
         }
 

@@ -37,7 +37,8 @@ public static class OnnxImporter
         return Read(bytes, path, dataset, device);
     }
 
-    /// <summary>Parses ONNX bytes; <paramref name="source"/> names the file in errors. With a dataset the network takes its image shape.</summary>
+    /// <summary>Parses ONNX bytes; <paramref name="source"/> names the file in errors. With a dataset the network takes
+    /// its image shape.</summary>
     public static Network Read(byte[] bytes, string source, DatasetInfo? dataset = null, Device? device = null)
     {
         ModelProto model;
@@ -89,8 +90,10 @@ public static class OnnxImporter
         {
             foreach (var init in graph.Initializer) constants[init.Name] = OnnxTensors.Read(init, $"{source}: initializer");
             var inputs = graph.Input.Where(i => !constants.ContainsKey(i.Name)).ToList();
-            if (inputs.Count != 1) throw new ParadoxException($"{source}: the graph has {inputs.Count} data inputs; exactly one is supported");
-            if (graph.Output.Count != 1) throw new ParadoxException($"{source}: the graph has {graph.Output.Count} outputs; exactly one is supported");
+            if (inputs.Count != 1)
+                throw new ParadoxException($"{source}: the graph has {inputs.Count} data inputs; exactly one is supported");
+            if (graph.Output.Count != 1)
+                throw new ParadoxException($"{source}: the graph has {graph.Output.Count} outputs; exactly one is supported");
             var dims = inputs[0].Type?.TensorType?.Shape?.Dim;
             if (dims is null || dims.Count == 0) throw new ParadoxException($"{source}: input '{inputs[0].Name}' has no shape");
             onnxShape = dims.Select((d, i) => d.HasDimValue && d.DimValue > 0 ? d.DimValue : 1L).ToArray();
@@ -108,7 +111,8 @@ public static class OnnxImporter
                 DataNode();
             }
             if (graph.Output[0].Name != data)
-                throw new ParadoxException($"{source}: the graph output '{graph.Output[0].Name}' is not computed from the input by a chain of supported nodes");
+                throw new ParadoxException(
+                    $"{source}: the graph output '{graph.Output[0].Name}' is not computed from the input by a chain of supported nodes");
             Flush(null);
             if (ops.LastOrDefault() is not LinearOp)
             {
@@ -129,7 +133,8 @@ public static class OnnxImporter
             {
                 "Constant" => ConstantValue(),
                 "Identity" => In(0),
-                "Transpose" => In(0).permute(Ints("perm") ?? Enumerable.Range(0, (int)In(0).dim()).Reverse().Select(i => (long)i).ToArray()),
+                "Transpose" => In(0).permute(
+                    Ints("perm") ?? Enumerable.Range(0, (int)In(0).dim()).Reverse().Select(i => (long)i).ToArray()),
                 "Reshape" => In(0).reshape(ReshapeTarget(In(0).shape, In(1))),
                 "Flatten" => In(0).reshape(FlattenShape(In(0).shape)),
                 "Squeeze" => In(0).reshape(SqueezeShape(In(0).shape)),
@@ -180,7 +185,9 @@ public static class OnnxImporter
             }
             var dataInputs = node.Input.Where(i => i.Length > 0 && !constants.ContainsKey(i)).Distinct().ToList();
             if (dataInputs.Count != 1 || dataInputs[0] != data)
-                throw new ParadoxException($"{NodeName}: takes {(dataInputs.Count == 1 ? $"'{dataInputs[0]}', which is not the current data" : $"{dataInputs.Count} non-constant inputs")}; only a chain of layers is supported");
+                throw new ParadoxException($"{NodeName}: takes {(dataInputs.Count == 1
+                    ? $"'{dataInputs[0]}', which is not the current data"
+                    : $"{dataInputs.Count} non-constant inputs")}; only a chain of layers is supported");
             int at = node.Input.IndexOf(data);
             switch (node.OpType)
             {
@@ -215,7 +222,8 @@ public static class OnnxImporter
 
         Tensor Constant(int index, string what)
         {
-            if (node.Input.Count <= index || node.Input[index].Length == 0) throw new ParadoxException($"{NodeName}: missing input '{what}'");
+            if (node.Input.Count <= index || node.Input[index].Length == 0)
+                throw new ParadoxException($"{NodeName}: missing input '{what}'");
             return constants[node.Input[index]];
         }
 
@@ -253,7 +261,8 @@ public static class OnnxImporter
             if (at == 0)
             {
                 // data [.., n] @ W [n, m]
-                if (onnxShape[^1] != n || w.shape[0] != n) throw Unsupported($"data of shape [{string.Join(", ", onnxShape)}] times a [{w.shape[0]}, {w.shape[1]}] matrix");
+                if (onnxShape[^1] != n || w.shape[0] != n)
+                    throw Unsupported($"data of shape [{string.Join(", ", onnxShape)}] times a [{w.shape[0]}, {w.shape[1]}] matrix");
                 AddLinear(w.t().contiguous(), zeros(w.shape[1], dtype: float64));
                 onnxShape = [.. onnxShape[..^1], w.shape[1]];
             }
@@ -271,7 +280,8 @@ public static class OnnxImporter
         {
             var op = Flush(new LinearOp(w, b));
             EnsureVector();
-            if (layerShape[0] != w.shape[1]) throw new ParadoxException($"{NodeName}: the weights take {w.shape[1]} inputs, the data has {layerShape[0]} values");
+            if (layerShape[0] != w.shape[1])
+                throw new ParadoxException($"{NodeName}: the weights take {w.shape[1]} inputs, the data has {layerShape[0]} values");
             ops.Add(op!);
             layerShape = [w.shape[0]];
         }
@@ -285,15 +295,21 @@ public static class OnnxImporter
             if (Attr("auto_pad") is { } ap && ap.S.ToStringUtf8() is var mode && mode != "NOTSET" && mode != "VALID")
                 throw Unsupported($"attribute 'auto_pad' = {mode}");
             if (Ints("dilations") is { } d && d.Any(v => v != 1)) throw Unsupported($"attribute 'dilations' = [{string.Join(", ", d)}]");
-            if (Ints("kernel_shape") is { } ks && !ks.SequenceEqual(w.shape[2..])) throw Unsupported($"attribute 'kernel_shape' = [{string.Join(", ", ks)}] (differs from the weights)");
-            if (w.shape[2] != w.shape[3]) throw Unsupported($"attribute 'kernel_shape' = [{w.shape[2]}, {w.shape[3]}] (only square kernels)");
+            if (Ints("kernel_shape") is { } ks && !ks.SequenceEqual(w.shape[2..]))
+                throw Unsupported($"attribute 'kernel_shape' = [{string.Join(", ", ks)}] (differs from the weights)");
+            if (w.shape[2] != w.shape[3])
+                throw Unsupported($"attribute 'kernel_shape' = [{w.shape[2]}, {w.shape[3]}] (only square kernels)");
             var strides = Ints("strides") ?? [1, 1];
-            if (strides.Length != 2 || strides[0] != strides[1]) throw Unsupported($"attribute 'strides' = [{string.Join(", ", strides)}] (only equal strides)");
+            if (strides.Length != 2 || strides[0] != strides[1])
+                throw Unsupported($"attribute 'strides' = [{string.Join(", ", strides)}] (only equal strides)");
             var pads = Ints("pads") ?? [0, 0, 0, 0];
-            if (pads.Length != 4 || pads.Distinct().Count() != 1) throw Unsupported($"attribute 'pads' = [{string.Join(", ", pads)}] (only equal pads on every side)");
-            if (onnxShape.Length != 4) throw Unsupported($"an input of shape [{string.Join(", ", onnxShape)}] (a convolution needs [batch, C, H, W])");
+            if (pads.Length != 4 || pads.Distinct().Count() != 1)
+                throw Unsupported($"attribute 'pads' = [{string.Join(", ", pads)}] (only equal pads on every side)");
+            if (onnxShape.Length != 4)
+                throw Unsupported($"an input of shape [{string.Join(", ", onnxShape)}] (a convolution needs [batch, C, H, W])");
             long[] image = onnxShape[1..];
-            if (w.shape[1] != image[0]) throw new ParadoxException($"{NodeName}: the weights take {w.shape[1]} channels, the data has {image[0]}");
+            if (w.shape[1] != image[0])
+                throw new ParadoxException($"{NodeName}: the weights take {w.shape[1]} channels, the data has {image[0]}");
             var bias = OptionalConstant(2)?.to(float64).reshape(-1) ?? zeros(w.shape[0], dtype: float64);
             EnsureImage(image);
             var op = Flush(new ConvOp(w, bias, strides[0], pads[0], image));
@@ -312,7 +328,8 @@ public static class OnnxImporter
             var scale = P(1, "scale") / (P(4, "var") + Float("epsilon", 1e-5)).sqrt();
             var shift = P(2, "B") - P(3, "mean") * scale;
             long[] channelShape = [1, onnxShape[1], .. Enumerable.Repeat(1L, onnxShape.Length - 2)];
-            Compose(Flat(Broadcast(scale.reshape(channelShape), onnxShape, "scale")), Flat(Broadcast(shift.reshape(channelShape), onnxShape, "B")));
+            Compose(Flat(Broadcast(scale.reshape(channelShape), onnxShape, "scale")),
+                Flat(Broadcast(shift.reshape(channelShape), onnxShape, "B")));
         }
 
         void Arithmetic(int at)
@@ -339,28 +356,33 @@ public static class OnnxImporter
             if (c.dim() > shape.Length) throw Unsupported($"a constant '{what}' of rank {c.dim()} on data of rank {shape.Length}");
             for (int i = 1; i <= c.dim(); i++)
                 if (c.shape[^i] != 1 && c.shape[^i] != shape[^i])
-                    throw Unsupported($"a constant '{what}' of shape [{string.Join(", ", c.shape)}] on data of shape [{string.Join(", ", shape)}]");
+                    throw Unsupported(
+                        $"a constant '{what}' of shape [{string.Join(", ", c.shape)}] on data of shape [{string.Join(", ", shape)}]");
             return c.broadcast_to(shape);
         }
 
         static Tensor Flat(Tensor t) => t.contiguous().reshape(-1);
 
         void Compose(Tensor scale, Tensor shift) =>
-            pending = pending is null ? new Elementwise(scale, shift) : new Elementwise(scale * pending.Scale, scale * pending.Shift + shift);
+            pending = pending is null
+                ? new Elementwise(scale, shift)
+                : new Elementwise(scale * pending.Scale, scale * pending.Shift + shift);
 
         void Transpose()
         {
             var perm = Ints("perm") ?? Enumerable.Range(0, onnxShape.Length).Reverse().Select(i => (long)i).ToArray();
             var moved = perm.Where(p => onnxShape[p] != 1).ToArray();
             for (int i = 1; i < moved.Length; i++)
-                if (moved[i] < moved[i - 1]) throw Unsupported($"attribute 'perm' = [{string.Join(", ", perm)}] (it reorders the data, not only the layout)");
+                if (moved[i] < moved[i - 1])
+                    throw Unsupported($"attribute 'perm' = [{string.Join(", ", perm)}] (it reorders the data, not only the layout)");
             Relayout(perm.Select(p => onnxShape[p]).ToArray());
         }
 
         /// <summary>A new ONNX shape over the same C-order data (Flatten, Reshape, Squeeze, Unsqueeze, trivial Transpose).</summary>
         void Relayout(long[] shape)
         {
-            if (shape.Aggregate(1L, (a, b) => a * b) != Numel) throw new ParadoxException($"{NodeName}: the new shape [{string.Join(", ", shape)}] does not hold {Numel} values");
+            if (shape.Aggregate(1L, (a, b) => a * b) != Numel)
+                throw new ParadoxException($"{NodeName}: the new shape [{string.Join(", ", shape)}] does not hold {Numel} values");
             onnxShape = shape;
         }
 
@@ -420,7 +442,8 @@ public static class OnnxImporter
                 inputShape = layerShape = image; // nothing computed yet: the input is read as an image
                 return;
             }
-            throw Unsupported($"turning data of shape [{string.Join(", ", layerShape)}] into an image [{string.Join(", ", image)}] after a layer");
+            throw Unsupported(
+                $"turning data of shape [{string.Join(", ", layerShape)}] into an image [{string.Join(", ", image)}] after a layer");
         }
 
         /// <summary>Places the pending element-wise map: into the previous affine layer, the next one, or a layer of its own.</summary>
@@ -444,7 +467,8 @@ public static class OnnxImporter
                 // W (s x + t) + b = (W diag s) x + (W t + b); the data is flat here (Flatten is layout only).
                 return new LinearOp(nl.W * scale.unsqueeze(0), nl.B + nl.W.matmul(shift));
             }
-            if (next is ConvOp nc && layerShape.Length == 3 && PerChannel(scale, shift, layerShape) is var (s, t) && (nc.Pad == 0 || t.eq(0).all().item<bool>()))
+            if (next is ConvOp nc && layerShape.Length == 3 && PerChannel(scale, shift, layerShape) is var (s, t)
+                && (nc.Pad == 0 || t.eq(0).all().item<bool>()))
             {
                 // Without padding a per-channel shift becomes a bias: sum over each filter's taps.
                 return nc with { W = nc.W * s.reshape(1, -1, 1, 1), B = nc.B + (nc.W * t.reshape(1, -1, 1, 1)).sum([1, 2, 3]) };
@@ -486,7 +510,8 @@ public static class OnnxImporter
             {
                 long want = dataset.ImageShape.Aggregate(1L, (a, b) => a * b), have = inputShape.Aggregate(1L, (a, b) => a * b);
                 if (want != have || inputShape.Length != 1)
-                    throw new ParadoxException($"{source}: the network's input has shape [{string.Join(", ", inputShape)}]; --dataset {dataset.Name} images are [{string.Join(", ", dataset.ImageShape)}]");
+                    throw new ParadoxException($"{source}: the network's input has shape [{string.Join(", ", inputShape)}]; " +
+                        $"--dataset {dataset.Name} images are [{string.Join(", ", dataset.ImageShape)}]");
                 layers.Add(new FlattenLayer { InputShape = dataset.ImageShape, OutputShape = inputShape });
             }
             foreach (var op in ops)
@@ -494,7 +519,11 @@ public static class OnnxImporter
                 switch (op)
                 {
                     case NormalizeOp n:
-                        layers.Add(new NormalizeLayer(n.Mean.Select(v => (float)v).ToArray(), n.Sigma.Select(v => (float)v).ToArray(), device) { InputShape = n.Shape, OutputShape = n.Shape });
+                        layers.Add(new NormalizeLayer(
+                            n.Mean.Select(v => (float)v).ToArray(), n.Sigma.Select(v => (float)v).ToArray(), device)
+                        {
+                            InputShape = n.Shape, OutputShape = n.Shape
+                        });
                         break;
                     case FlattenOp f:
                         shape = [f.InShape.Aggregate(1L, (a, b) => a * b)];
@@ -527,8 +556,9 @@ public static class OnnxImporter
                 if (!isfinite(layer.Weight).all().item<bool>() || !isfinite(layer.Bias).all().item<bool>())
                     throw new ParadoxException($"{source}: the weights contain NaN or infinite values (after folding constants)");
             long classes = shape[0];
-            var info = dataset ?? new DatasetInfo(Architecture, (int)(inputShape.Length == 3 ? inputShape[0] : 1), (int)(inputShape.Length == 3 ? inputShape[1] : 1),
-                (int)(inputShape.Length == 3 ? inputShape[2] : inputShape[0]), (int)classes, [], []);
+            var info = dataset ?? new DatasetInfo(Architecture, (int)(inputShape.Length == 3 ? inputShape[0] : 1),
+                (int)(inputShape.Length == 3 ? inputShape[1] : 1), (int)(inputShape.Length == 3 ? inputShape[2] : inputShape[0]),
+                (int)classes, [], []);
             return new Network(Architecture, info, normalized: layers.Any(l => l is NormalizeLayer), layers, device);
         }
     }

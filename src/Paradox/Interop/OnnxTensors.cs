@@ -14,7 +14,8 @@ internal static class OnnxTensors
         long[] dims = t.Dims.ToArray();
         long count = dims.Aggregate(1L, (a, b) => a * b);
         if (t.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new ParadoxException($"{where}: tensor '{t.Name}' uses external data, which is not supported (save the model with its weights inside)");
+            throw new ParadoxException(
+                $"{where}: tensor '{t.Name}' uses external data, which is not supported (save the model with its weights inside)");
         var raw = t.RawData.Span;
         Tensor result = t.DataType switch
         {
@@ -22,10 +23,12 @@ internal static class OnnxTensors
             Double => tensor(raw.Length > 0 ? Cast<double>(raw, count, t, where) : t.DoubleData.ToArray()),
             Int64 => tensor(raw.Length > 0 ? Cast<long>(raw, count, t, where) : t.Int64Data.ToArray()),
             Int32 => tensor(raw.Length > 0 ? Cast<int>(raw, count, t, where) : t.Int32Data.ToArray()).to(ScalarType.Int64),
-            _ => throw new ParadoxException($"{where}: tensor '{t.Name}' has data type {t.DataType}; supported: float, double, int32, int64"),
+            _ => throw new ParadoxException(
+                $"{where}: tensor '{t.Name}' has data type {t.DataType}; supported: float, double, int32, int64"),
         };
         if (result.numel() != count)
-            throw new ParadoxException($"{where}: tensor '{t.Name}' holds {result.numel()} values but its shape [{string.Join(", ", dims)}] needs {count}");
+            throw new ParadoxException($"{where}: tensor '{t.Name}' holds {result.numel()} values " +
+                $"but its shape [{string.Join(", ", dims)}] needs {count}");
         return result.reshape(dims);
     }
 
@@ -41,7 +44,11 @@ internal static class OnnxTensors
     public static TensorProto Float32(string name, Tensor value)
     {
         var data = value.detach().cpu().to(float32).contiguous().data<float>().ToArray();
-        var proto = new TensorProto { Name = name, DataType = Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan())) };
+        var proto = new TensorProto
+        {
+            Name = name, DataType = Float,
+            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()))
+        };
         proto.Dims.AddRange(value.shape);
         return proto;
     }

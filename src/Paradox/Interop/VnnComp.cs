@@ -36,7 +36,8 @@ public static class VnnComp
             if (raw.Trim().Length == 0) continue;
             var parts = raw.Split(',').Select(p => p.Trim()).ToArray();
             if (parts.Length != 3) throw new ParadoxException($"{csv}:{line}: expected onnx,vnnlib,timeout (found {parts.Length} fields)");
-            if (!double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var timeout) || !(timeout > 0) || double.IsInfinity(timeout))
+            if (!double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var timeout) || !(timeout > 0)
+                || double.IsInfinity(timeout))
                 throw new ParadoxException($"{csv}:{line}: timeout '{parts[2]}' is not a number of seconds > 0");
             result.Add(new BenchmarkInstance(Path.Combine(dir, parts[0]), Path.Combine(dir, parts[1]), timeout, line));
         }
@@ -59,11 +60,17 @@ public static class VnnComp
     /// <summary>The verdict and its details as JSON (the counterexample included).</summary>
     public static JsonObject Json(VerifyOutcome o, string? onnx = null, string? vnnlib = null)
     {
-        var json = new JsonObject { ["verdict"] = o.VerdictText, ["method"] = o.Method, ["seconds"] = Math.Round(o.Seconds, 3), ["detail"] = o.Detail };
+        var json = new JsonObject
+        {
+            ["verdict"] = o.VerdictText, ["method"] = o.Method, ["seconds"] = Math.Round(o.Seconds, 3), ["detail"] = o.Detail
+        };
         if (onnx is not null) json["onnx"] = onnx;
         if (vnnlib is not null) json["vnnlib"] = vnnlib;
         if (o.Input is { } x && o.Output is { } y)
-            json["counterexample"] = new JsonObject { ["x"] = new JsonArray(x.Select(v => (JsonNode)v).ToArray()), ["y"] = new JsonArray(y.Select(v => (JsonNode)v).ToArray()) };
+            json["counterexample"] = new JsonObject
+            {
+                ["x"] = new JsonArray(x.Select(v => (JsonNode)v).ToArray()), ["y"] = new JsonArray(y.Select(v => (JsonNode)v).ToArray())
+            };
         return json;
     }
 
@@ -84,7 +91,8 @@ public static class VnnComp
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new VerifyOutcome(Verdict.Error, e is ParadoxException ? "input" : "internal", watch.Elapsed.TotalSeconds, null, null, e.Message.Split('\n')[0]);
+            return new VerifyOutcome(Verdict.Error, e is ParadoxException ? "input" : "internal", watch.Elapsed.TotalSeconds, null, null,
+                e.Message.Split('\n')[0]);
         }
     }
 }

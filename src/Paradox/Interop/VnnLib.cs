@@ -43,7 +43,9 @@ public static class VnnLib
         try
         {
             using var file = File.OpenRead(path);
-            using var stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+            using var stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+                ? new GZipStream(file, CompressionMode.Decompress)
+                : (Stream)file;
             using var reader = new StreamReader(stream, Encoding.UTF8);
             text = reader.ReadToEnd();
         }
@@ -87,7 +89,8 @@ public static class VnnLib
                     if (e.Items.Count != 3 || e.Items[1].Atom is not { } name || e.Items[2].Atom is not { } type)
                         throw Error(source, e.Line, "expected (declare-const NAME Real)");
                     if (type != "Real") throw Error(source, e.Line, $"'{name}' is declared {type}; only Real is supported");
-                    var v = Variable(name) ?? throw Error(source, e.Line, $"'{name}': variables must be named X_i (inputs) or Y_i (outputs)");
+                    var v = Variable(name)
+                        ?? throw Error(source, e.Line, $"'{name}': variables must be named X_i (inputs) or Y_i (outputs)");
                     if (!declared.Add(v)) throw Error(source, e.Line, $"'{name}' is declared twice");
                     break;
                 case "assert":
@@ -134,7 +137,8 @@ public static class VnnLib
             if (hasX && hasY) throw Error(source, atom.Line, "a constraint mixes inputs and outputs; not supported");
             if (hasX)
             {
-                if (terms.Count != 1) throw Error(source, atom.Line, "a constraint over several inputs; only bounds of one X_i by a constant are supported");
+                if (terms.Count != 1)
+                    throw Error(source, atom.Line, "a constraint over several inputs; only bounds of one X_i by a constant are supported");
                 var ((_, i), a) = terms[0];
                 double bound = -atom.Form.Constant / a; // a x + c <= 0
                 if (a > 0) upper[i] = Math.Min(upper[i], bound);

@@ -25,8 +25,10 @@ public static class Architectures
         (["fc4"], Fc(100, 100, 100, 10)),
         (["CONV", "conv0"], [new Conv(16, 4, 2, 1), new Dense(100), new Dense(10)]),
         (["CONVPLUS", "dm-small"], [new Conv(16, 4, 2, 0), new Conv(32, 4, 1, 0), new Dense(100), new Dense(10)]),
-        (["dm-medium"], [new Conv(32, 3, 1, 0), new Conv(32, 4, 2, 0), new Conv(64, 3, 1, 0), new Conv(64, 4, 2, 0), new Dense(512), new Dense(512), new Dense(10)]),
-        (["dm-large"], [new Conv(64, 3, 1, 1), new Conv(64, 3, 1, 1), new Conv(128, 3, 2, 1), new Conv(128, 3, 1, 1), new Conv(128, 3, 1, 1), new Dense(512), new Dense(10)]),
+        (["dm-medium"], [new Conv(32, 3, 1, 0), new Conv(32, 4, 2, 0), new Conv(64, 3, 1, 0), new Conv(64, 4, 2, 0),
+            new Dense(512), new Dense(512), new Dense(10)]),
+        (["dm-large"], [new Conv(64, 3, 1, 1), new Conv(64, 3, 1, 1), new Conv(128, 3, 2, 1), new Conv(128, 3, 1, 1),
+            new Conv(128, 3, 1, 1), new Dense(512), new Dense(10)]),
     ];
 
     public static IEnumerable<string> Names => Catalogue.SelectMany(c => c.Names);
@@ -43,7 +45,8 @@ public static class Architectures
         "kaiming-normal" => InitMethod.KaimingNormal,
         "xavier-normal" => InitMethod.XavierNormal,
         "orthogonal" => InitMethod.Orthogonal,
-        _ => throw new ParadoxException($"--init_method: unknown method '{name}' (expected default, ibp, kaiming-normal, xavier-normal, orthogonal)"),
+        _ => throw new ParadoxException(
+            $"--init_method: unknown method '{name}' (expected default, ibp, kaiming-normal, xavier-normal, orthogonal)"),
     };
 
     /// <summary>Builds the network with freshly initialised weights drawn from <paramref name="generator"/>.</summary>

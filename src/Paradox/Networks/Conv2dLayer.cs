@@ -40,7 +40,8 @@ public sealed class Conv2dLayer : AffineLayer
         Tensor Fold(Tensor part)
         {
             using var columns = weightRows.expand(part.shape[0], -1, -1).bmm(part.reshape(part.shape[0], OutChannels, positions));
-            return nn.functional.fold(columns, (InputShape[1], InputShape[2]), (Kernel, Kernel), stride: (Stride, Stride), padding: (Padding, Padding));
+            return nn.functional.fold(columns, (InputShape[1], InputShape[2]), (Kernel, Kernel), stride: (Stride, Stride),
+                padding: (Padding, Padding));
         }
         // In pieces of about 4M column values, so that the im2col tensor and its gradient stay small.
         long rows = Math.Max(1, (1L << 22) / columnValues);

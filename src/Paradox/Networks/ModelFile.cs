@@ -9,8 +9,8 @@ namespace Paradox.Networks;
 
 /// <summary>
 /// Reads and writes networks: PyTorch `state_dict` files written by `torch.save` (the paper's models; the
-/// architecture must be named with --net), ONNX files (`.onnx`, see <see cref="Interop.OnnxImporter"/>) and the project's checkpoints, which carry the architecture,
-/// dataset and normalisation so that no --net is needed.
+/// architecture must be named with --net), ONNX files (`.onnx`, see <see cref="Interop.OnnxImporter"/>) and the
+/// project's checkpoints, which carry the architecture, dataset and normalisation so that no --net is needed.
 /// </summary>
 public static class ModelFile
 {
@@ -21,7 +21,8 @@ public static class ModelFile
     {
         device ??= CPU;
         if (!File.Exists(path)) throw new ParadoxException($"--model: file not found: {path}");
-        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".onnx.gz", StringComparison.OrdinalIgnoreCase)) return Interop.OnnxImporter.Load(path, hints.Dataset, device);
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".onnx.gz", StringComparison.OrdinalIgnoreCase))
+            return Interop.OnnxImporter.Load(path, hints.Dataset, device);
         return TensorFile.HasMagic(path) ? LoadCheckpoint(path, hints, device) : LoadPyTorch(path, hints, device);
     }
 
@@ -31,7 +32,8 @@ public static class ModelFile
         try
         {
             if (hints.Net is null) throw new ParadoxException($"{path}: a PyTorch state_dict does not record its architecture: pass --net");
-            if (hints.Dataset is null) throw new ParadoxException($"{path}: a PyTorch state_dict does not record its dataset: pass --dataset");
+            if (hints.Dataset is null)
+                throw new ParadoxException($"{path}: a PyTorch state_dict does not record its dataset: pass --dataset");
             bool normalized = hints.Normalized ?? true;
             var network = Architectures.Build(hints.Net, hints.Dataset, normalized, device: device);
             try { network.LoadStateDict(state, path, restoreNormalization: false); }
@@ -61,13 +63,15 @@ public static class ModelFile
         }
         catch (Exception e) when (e is not ParadoxException)
         {
-            throw new ParadoxException($"{path}: cannot read PyTorch state_dict ({FirstLine(e.Message)}); the file may be truncated or corrupt", e);
+            throw new ParadoxException(
+                $"{path}: cannot read PyTorch state_dict ({FirstLine(e.Message)}); the file may be truncated or corrupt", e);
         }
         var result = new Dictionary<string, Tensor>();
         foreach (DictionaryEntry entry in table)
         {
             if (entry.Value is not Tensor t)
-                throw new ParadoxException($"{path}: entry '{entry.Key}' is not a tensor; save the model's state_dict(), not the model object");
+                throw new ParadoxException(
+                    $"{path}: entry '{entry.Key}' is not a tensor; save the model's state_dict(), not the model object");
             result[(string)entry.Key] = t.cpu();
         }
         return result;
@@ -84,9 +88,11 @@ public static class ModelFile
             if (hints.Net is not null && Architectures.Canonical(hints.Net) != Architectures.Canonical(net))
                 throw new ParadoxException($"{path}: checkpoint holds a {net} network but --net {hints.Net} was given");
             if (hints.Dataset is not null && hints.Dataset != dataset)
-                throw new ParadoxException($"{path}: checkpoint was trained on {dataset.Name} but --dataset {hints.Dataset.Name} was given");
+                throw new ParadoxException(
+                    $"{path}: checkpoint was trained on {dataset.Name} but --dataset {hints.Dataset.Name} was given");
             if (hints.Normalized is { } wanted && wanted != normalized)
-                throw new ParadoxException($"{path}: checkpoint holds a network {(normalized ? "with" : "without")} a Normalize layer but {(wanted ? "--unnormalized false" : "--unnormalized")} was given");
+                throw new ParadoxException($"{path}: checkpoint holds a network {(normalized ? "with" : "without")} a Normalize layer " +
+                    $"but {(wanted ? "--unnormalized false" : "--unnormalized")} was given");
             var network = Architectures.Build(net, dataset, normalized, device: device);
             var weights = tensors.Where(kv => kv.Key.StartsWith("layers.", StringComparison.Ordinal)).ToDictionary();
             try { network.LoadStateDict(weights, path, restoreNormalization: true); }
@@ -99,8 +105,10 @@ public static class ModelFile
         }
     }
 
-    /// <summary>Writes the network (weights, buffers, architecture, dataset, normalisation) atomically, with extra tensors if given.</summary>
-    public static void Save(string path, Network network, JsonObject? extraMetadata = null, IEnumerable<(string, Tensor)>? extraTensors = null)
+    /// <summary>Writes the network (weights, buffers, architecture, dataset, normalisation) atomically, with extra
+    /// tensors if given.</summary>
+    public static void Save(string path, Network network, JsonObject? extraMetadata = null,
+        IEnumerable<(string, Tensor)>? extraTensors = null)
     {
         var meta = new JsonObject
         {

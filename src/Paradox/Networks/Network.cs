@@ -83,13 +83,15 @@ public sealed class Network : IDisposable
         var buffers = NamedBuffers().ToDictionary(b => b.Key, b => b.Value);
         foreach (var key in state.Keys.Order(StringComparer.Ordinal))
             if (!expected.ContainsKey(key) && !buffers.ContainsKey(key))
-                throw new ParadoxException($"{source}: unexpected key '{key}' (shape {ShapeText(state[key])}) for --net {Architecture}; expected keys: {string.Join(", ", expected.Keys)}");
+                throw new ParadoxException($"{source}: unexpected key '{key}' (shape {ShapeText(state[key])}) for --net {Architecture}; " +
+                    $"expected keys: {string.Join(", ", expected.Keys)}");
         foreach (var (key, p) in expected)
         {
             if (!state.TryGetValue(key, out var value))
                 throw new ParadoxException($"{source}: missing key '{key}' (expected shape {ShapeText(p)}) for --net {Architecture}");
             if (!value.shape.SequenceEqual(p.shape))
-                throw new ParadoxException($"{source}: key '{key}' has shape {ShapeText(value)} but --net {Architecture} needs {ShapeText(p)}");
+                throw new ParadoxException(
+                    $"{source}: key '{key}' has shape {ShapeText(value)} but --net {Architecture} needs {ShapeText(p)}");
             if (!is_floating_point(value))
                 throw new ParadoxException($"{source}: key '{key}' has dtype {value.dtype}, expected a floating-point tensor");
             if (!isfinite(value).all().item<bool>())
@@ -103,10 +105,12 @@ public sealed class Network : IDisposable
         for (int i = 0; i < Layers.Count && restoreNormalization; i++)
         {
             if (Layers[i] is not NormalizeLayer norm) continue;
-            bool hasMean = state.TryGetValue($"layers.{i}.mean", out var mean), hasSigma = state.TryGetValue($"layers.{i}.sigma", out var sigma);
+            bool hasMean = state.TryGetValue($"layers.{i}.mean", out var mean),
+                hasSigma = state.TryGetValue($"layers.{i}.sigma", out var sigma);
             if (!hasMean && !hasSigma) continue;
             if (!hasMean || !hasSigma || mean!.numel() != norm.Channels || sigma!.numel() != norm.Channels)
-                throw new ParadoxException($"{source}: Normalize buffers layers.{i}.mean/sigma must both be present with {norm.Channels} value(s)");
+                throw new ParadoxException(
+                    $"{source}: Normalize buffers layers.{i}.mean/sigma must both be present with {norm.Channels} value(s)");
             if (!isfinite(mean).all().item<bool>() || !isfinite(sigma).logical_and(sigma.gt(0)).all().item<bool>())
                 throw new ParadoxException($"{source}: Normalize buffers layers.{i}.mean/sigma must be finite, with sigma > 0");
             norm.SetConstants(mean, sigma);
@@ -130,7 +134,8 @@ public sealed class Network : IDisposable
         return Convert.ToHexStringLower(sha.Hash!);
     }
 
-    /// <summary>Moves the weights to <paramref name="device"/>, and converts them to <paramref name="dtype"/> if given (float64 checks).</summary>
+    /// <summary>Moves the weights to <paramref name="device"/>, and converts them to <paramref name="dtype"/> if given
+    /// (float64 checks).</summary>
     public Network To(Device device, ScalarType? dtype = null)
     {
         foreach (var layer in Layers) layer.MoveTo(device, dtype);

@@ -18,7 +18,8 @@ public sealed class NormalizeLayer : Layer
     public override Tensor Forward(Tensor x) => (x - Mean) / Sigma;
     public override IEnumerable<(string, Tensor)> Buffers() => [("mean", Mean), ("sigma", Sigma)];
     public override string Describe() =>
-        $"Normalize(mean=[{string.Join(", ", Mean.data<float>().Select(v => v.ToString("0.####")))}], sigma=[{string.Join(", ", Sigma.data<float>().Select(v => v.ToString("0.####")))}])";
+        $"Normalize(mean=[{string.Join(", ", Mean.data<float>().Select(v => v.ToString("0.####")))}], " +
+            $"sigma=[{string.Join(", ", Sigma.data<float>().Select(v => v.ToString("0.####")))}])";
     internal void SetConstants(Tensor mean, Tensor sigma)
     {
         var c = Channels;

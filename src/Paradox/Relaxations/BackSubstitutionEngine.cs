@@ -10,7 +10,8 @@ namespace Paradox.Relaxations;
 /// `deeppoly` bounds every ReLU layer this way, in order; `crown-ibp` takes all ReLU pre-activation bounds
 /// from Box and back-substitutes only the final specification.
 /// </summary>
-public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox, bool optimizeSlopesOnce = false, Generator? generator = null) : IBoundEngine
+public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox, bool optimizeSlopesOnce = false,
+    Generator? generator = null) : IBoundEngine
 {
     /// <summary>Lower and upper coefficient tensors [B or 1, K, *shape] with their accumulated biases [B or 1, K].</summary>
     public ReluRule Rule => rule;
@@ -57,7 +58,8 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
     }
 
     /// <summary>Bounds of the outputs of affine layer <paramref name="affineIndex"/>, starting from its weight rows.</summary>
-    (Tensor Lower, Tensor Upper) LayerBoundsFromRows(Network network, int affineIndex, InputRegion region, Dictionary<int, ReluBounds> relaxations)
+    (Tensor Lower, Tensor Upper) LayerBoundsFromRows(Network network, int affineIndex, InputRegion region,
+        Dictionary<int, ReluBounds> relaxations)
     {
         var affine = (AffineLayer)network.Layers[affineIndex];
         var (a, bias) = Rows(affine);
@@ -190,7 +192,8 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
         Tensor[] grads;
         using (enable_grad())
         {
-            var trial = Substitute(network, network.Layers.Count - 2, new Coefficients(spec.Weight.detach(), spec.Bias.detach(), null, null), With(slopes));
+            var trial = Substitute(network, network.Layers.Count - 2,
+                new Coefficients(spec.Weight.detach(), spec.Bias.detach(), null, null), With(slopes));
             var (lower, _) = Concretize(trial, region);
             // The certified loss decreases as the lower bounds of the differences grow.
             var loss = nn.functional.softplus(-lower).sum();

@@ -9,7 +9,8 @@ namespace Paradox.Relaxations;
 /// </summary>
 static class LiveNeurons
 {
-    /// <summary>The flat indices where <paramref name="nonZero"/> [B, *shape] holds in some sample, or null when that is every neuron.</summary>
+    /// <summary>The flat indices where <paramref name="nonZero"/> [B, *shape] holds in some sample, or null when that
+    /// is every neuron.</summary>
     public static Tensor? Of(Tensor nonZero)
     {
         var live = nonZero.flatten(1).any(0L).nonzero().squeeze(1);

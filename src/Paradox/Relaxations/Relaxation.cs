@@ -7,7 +7,8 @@ namespace Paradox.Relaxations;
 /// A named relaxation: an engine with its ReLU rule and source of pre-activation bounds. It bounds the
 /// specification, decides certification and gives the certified loss used for training.
 /// </summary>
-public sealed class Relaxation(string name, string description, IBoundEngine engine, bool isEstimate = false, bool certificationOnly = false)
+public sealed class Relaxation(string name, string description, IBoundEngine engine, bool isEstimate = false,
+    bool certificationOnly = false)
 {
     /// <summary>The name as the user typed it (`deeppoly:0-c`, `zono:soft=1`, ...): used as the key in results.</summary>
     public string Name { get; } = name;
@@ -46,7 +47,8 @@ public sealed class Relaxation(string name, string description, IBoundEngine eng
     public Tensor CertifiedLoss(Network network, InputRegion region, Tensor labels, SpecKind spec) =>
         nn.functional.cross_entropy(WorstCaseLogits(network, region, labels, spec), labels);
 
-    /// <summary>Samples whose every difference lower bound is strictly positive (not a certificate when <see cref="IsEstimate"/>).</summary>
+    /// <summary>Samples whose every difference lower bound is strictly positive (not a certificate when
+    /// <see cref="IsEstimate"/>).</summary>
     public Tensor Certify(Network network, InputRegion region, Tensor labels, SpecKind spec = SpecKind.Diffs) =>
         Specification.Certified(DifferenceLowerBounds(network, region, labels, spec));
 }

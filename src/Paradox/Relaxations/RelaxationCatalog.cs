@@ -11,33 +11,44 @@ namespace Paradox.Relaxations;
 /// </summary>
 public static class RelaxationCatalog
 {
-    /// <summary>A catalogue entry; <paramref name="CertificationOnly"/> engines (LP, MILP) are not differentiable and cannot train.</summary>
-    sealed record Domain(string Description, Func<RelaxationFlags, Generator?, (IBoundEngine Engine, string Detail)> Build, bool IsEstimate = false,
-        bool CertificationOnly = false);
+    /// <summary>A catalogue entry; <paramref name="CertificationOnly"/> engines (LP, MILP) are not differentiable and
+    /// cannot train.</summary>
+    sealed record Domain(string Description, Func<RelaxationFlags, Generator?, (IBoundEngine Engine, string Detail)> Build,
+        bool IsEstimate = false, bool CertificationOnly = false);
 
     const int CauchyProjections = 50;
 
     static readonly Dictionary<string, Domain> Domains = new()
     {
         ["box"] = new("Box / IBP: centre and radius per neuron", (f, g) => Box(f)),
-        ["hbox"] = new("hBox: hybrid zonotope with the interval rule (symbolic intervals)", (f, g) => Zono(ReluRules.Interval, f, hybrid: true, "hbox")),
+        ["hbox"] = new("hBox: hybrid zonotope with the interval rule (symbolic intervals)",
+            (f, g) => Zono(ReluRules.Interval, f, hybrid: true, "hbox")),
         ["hzono"] = new("hybrid zonotope with the DeepZ rule", (f, g) => Zono(ZonoRule(f), f, hybrid: true, "hzono", allowSlopes: true)),
-        ["zono"] = new("DeepZ: zonotopes with the minimal-area parallelogram", (f, g) => Zono(ZonoRule(f), f, hybrid: false, "zono", allowSlopes: true)),
+        ["zono"] = new("DeepZ: zonotopes with the minimal-area parallelogram",
+            (f, g) => Zono(ZonoRule(f), f, hybrid: false, "zono", allowSlopes: true)),
         ["zbox"] = new("zonotope with the interval rule", (f, g) => Zono(ReluRules.Interval, f, hybrid: false, "zbox")),
         ["zdiag"] = new("zonotope with the Diag rule (lam 1)", (f, g) => Zono(ReluRules.Diag, f, hybrid: false, "zdiag")),
-        ["zdiag-c"] = new("zonotope with Diag-C (sound: shifted inactive neurons get error terms)", (f, g) => Zono(ReluRules.DiagC, f, hybrid: false, "zdiag-c")),
+        ["zdiag-c"] = new("zonotope with Diag-C (sound: shifted inactive neurons get error terms)",
+            (f, g) => Zono(ReluRules.DiagC, f, hybrid: false, "zdiag-c")),
         ["zswitch"] = new("zonotope switching Diag / interval at |l| = |u|", (f, g) => Zono(ReluRules.Switch, f, hybrid: false, "zswitch")),
         ["hdiag"] = new("hybrid zonotope with the Diag rule", (f, g) => Zono(ReluRules.Diag, f, hybrid: true, "hdiag")),
         ["hdiag-c"] = new("hybrid zonotope with Diag-C", (f, g) => Zono(ReluRules.DiagC, f, hybrid: true, "hdiag-c")),
         ["hswitch"] = new("hybrid zonotope switching Diag / interval", (f, g) => Zono(ReluRules.Switch, f, hybrid: true, "hswitch")),
-        ["zono-ibp"] = new("DeepZ-IBP (R): DeepZ with pre-activation bounds from Box", (f, g) => Zono(ZonoRule(f), f, hybrid: false, "zono-ibp", allowSlopes: true, preBoundsFromBox: true)),
+        ["zono-ibp"] = new("DeepZ-IBP (R): DeepZ with pre-activation bounds from Box",
+            (f, g) => Zono(ZonoRule(f), f, hybrid: false, "zono-ibp", allowSlopes: true, preBoundsFromBox: true)),
         ["deeppoly"] = new("CROWN / DeepPoly: back-substitution for every layer", (f, g) => Crown(f, preBoundsFromBox: false, "deeppoly")),
-        ["crown-ibp"] = new("CROWN-IBP: Box pre-activation bounds, back-substitution of the output", (f, g) => Crown(f, preBoundsFromBox: true, "crown-ibp")),
-        ["iclr2021"] = new("CROWN-IBP with one signed-gradient step on random crossing lower slopes", (f, g) => Crown(f, preBoundsFromBox: true, "iclr2021", optimize: true, generator: g)),
-        ["cauchy-zono"] = new("DeepZ with Cauchy-projected generator norms (ESTIMATE, not a certificate)", (f, g) => Zono(ZonoRule(f), f, hybrid: false, "cauchy-zono", allowSlopes: true, cauchy: true, generator: g), IsEstimate: true),
-        ["cauchy-hbox"] = new("hBox with Cauchy-projected generator norms (ESTIMATE, not a certificate)", (f, g) => Zono(ReluRules.Interval, f, hybrid: true, "cauchy-hbox", cauchy: true, generator: g), IsEstimate: true),
-        ["triangle"] = new("Triangle LP: the tightest single-neuron convex relaxation as a linear program per image (certification only)", (f, g) => Triangle(f), CertificationOnly: true),
-        ["milp"] = new("complete MILP verifier: exact, for small networks (certification only; --milp_time_limit per image)", (f, g) => Milp(f), CertificationOnly: true),
+        ["crown-ibp"] = new("CROWN-IBP: Box pre-activation bounds, back-substitution of the output",
+            (f, g) => Crown(f, preBoundsFromBox: true, "crown-ibp")),
+        ["iclr2021"] = new("CROWN-IBP with one signed-gradient step on random crossing lower slopes",
+            (f, g) => Crown(f, preBoundsFromBox: true, "iclr2021", optimize: true, generator: g)),
+        ["cauchy-zono"] = new("DeepZ with Cauchy-projected generator norms (ESTIMATE, not a certificate)",
+            (f, g) => Zono(ZonoRule(f), f, hybrid: false, "cauchy-zono", allowSlopes: true, cauchy: true, generator: g), IsEstimate: true),
+        ["cauchy-hbox"] = new("hBox with Cauchy-projected generator norms (ESTIMATE, not a certificate)",
+            (f, g) => Zono(ReluRules.Interval, f, hybrid: true, "cauchy-hbox", cauchy: true, generator: g), IsEstimate: true),
+        ["triangle"] = new("Triangle LP: the tightest single-neuron convex relaxation as a linear program per image (certification only)",
+            (f, g) => Triangle(f), CertificationOnly: true),
+        ["milp"] = new("complete MILP verifier: exact, for small networks (certification only; --milp_time_limit per image)",
+            (f, g) => Milp(f), CertificationOnly: true),
     };
 
     static readonly Dictionary<string, string> Aliases = new()
@@ -57,14 +68,16 @@ public static class RelaxationCatalog
     /// <summary>
     /// Builds a relaxation for training (a certified loss); certification-only domains are an error naming the flag.
     /// </summary>
-    public static Relaxation CreateTrainable(string spec, RelaxationFlags? flags = null, Generator? generator = null, string flagName = "--train_domain") =>
+    public static Relaxation CreateTrainable(string spec, RelaxationFlags? flags = null, Generator? generator = null,
+        string flagName = "--train_domain") =>
         RequireTrainable(Create(spec, flags, generator, flagName), flagName);
 
     /// <summary>The relaxation itself when it can train; a certification-only one is an error naming the flag it came from.</summary>
     public static Relaxation RequireTrainable(Relaxation relaxation, string flagName) =>
         relaxation.CertificationOnly
             ? throw new ParadoxException(
-                $"{flagName}: domain '{relaxation.Name}' is certification only: not differentiable (use it with --verify_domains, certify or bounds)")
+                $"{flagName}: domain '{relaxation.Name}' is certification only: not differentiable " +
+                "(use it with --verify_domains, certify or bounds)")
             : relaxation;
 
     /// <summary>Parses and builds a relaxation; unknown names and flags that do not apply are errors naming the flag.</summary>
@@ -103,7 +116,8 @@ public static class RelaxationCatalog
             "dcs" or "f" or "dcs_per_one" => flags with { DcsPerOne = value },
             "time" or "milp_time_limit" => flags with { MilpTimeLimit = value },
             "max_relus" or "milp_max_relus" => flags with { MilpMaxRelus = (long)value },
-            _ => throw new ParadoxException($"{flagName}: '{spec}': unknown option '{kv[0]}' (expected soft, kappa, widen, round, dcs, time or max_relus)"),
+            _ => throw new ParadoxException(
+                $"{flagName}: '{spec}': unknown option '{kv[0]}' (expected soft, kappa, widen, round, dcs, time or max_relus)"),
         };
     }
 
@@ -154,7 +168,8 @@ public static class RelaxationCatalog
         return (engine, rule == ReluRules.Zono || rule == ReluRules.Interval ? "" : $" [{rule.Name}]");
     }
 
-    static (IBoundEngine, string) Crown(RelaxationFlags f, bool preBoundsFromBox, string name, bool optimize = false, Generator? generator = null)
+    static (IBoundEngine, string) Crown(RelaxationFlags f, bool preBoundsFromBox, string name, bool optimize = false,
+        Generator? generator = null)
     {
         RejectLoose(f, name);
         Reject(f.ZonoKappa is not null, "--zono_kappa", name);
@@ -165,7 +180,8 @@ public static class RelaxationCatalog
         else if (f.CrownVariant is { } v && v != "" && v != "standard")
         {
             if (!ReluRules.CrownVariants.TryGetValue(v.ToLowerInvariant(), out var variant))
-                throw new ParadoxException($"--crown_variant: unknown variant '{v}' (known: {string.Join(", ", ReluRules.CrownVariants.Keys)})");
+                throw new ParadoxException(
+                    $"--crown_variant: unknown variant '{v}' (known: {string.Join(", ", ReluRules.CrownVariants.Keys)})");
             rule = variant;
         }
         var detail = rule == ReluRules.CrownStandard ? "" : $" [{rule.Name}]";
@@ -185,7 +201,8 @@ public static class RelaxationCatalog
         return (engine, $" (time limit {engine.TimeLimitSeconds} s per image)");
     }
 
-    /// <summary>The complete verifier with the time and size limits of <paramref name="f"/> (checked); a network too large is refused naming <paramref name="sizeFlag"/>.</summary>
+    /// <summary>The complete verifier with the time and size limits of <paramref name="f"/> (checked); a network too
+    /// large is refused naming <paramref name="sizeFlag"/>.</summary>
     public static MilpEngine MilpVerifier(RelaxationFlags f, string sizeFlag = "--milp_max_relus")
     {
         double time = f.MilpTimeLimit ?? MilpEngine.DefaultTimeLimit;

@@ -37,8 +37,8 @@ public sealed class ReluRule
     /// </summary>
     public Func<Tensor, Tensor, (Tensor Lower, Tensor Upper)>? IntervalImage { get; }
 
-    public ReluRule(string name, (Line, Line) inactive, (Line, Line) crossing, (Line, Line) active, bool parallelogram, string? internalSwitch = null,
-        Func<Tensor, Tensor, (Tensor Lower, Tensor Upper)>? intervalImage = null)
+    public ReluRule(string name, (Line, Line) inactive, (Line, Line) crossing, (Line, Line) active, bool parallelogram,
+        string? internalSwitch = null, Func<Tensor, Tensor, (Tensor Lower, Tensor Upper)>? intervalImage = null)
     {
         IntervalImage = intervalImage;
         Name = name;

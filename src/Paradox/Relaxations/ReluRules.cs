@@ -12,8 +12,8 @@ public static class ReluRules
     static readonly (Line, Line) Dead = (Zero, Zero);
     static readonly (Line, Line) Pass = (Identity, Identity);
 
-    static ReluRule Parallelogram(string name, Func<Tensor, Tensor, (Tensor, Tensor)> crossing, (Line, Line)? inactive = null, string? internalSwitch = null,
-        Func<Tensor, Tensor, (Tensor, Tensor)>? intervalImage = null) =>
+    static ReluRule Parallelogram(string name, Func<Tensor, Tensor, (Tensor, Tensor)> crossing, (Line, Line)? inactive = null,
+        string? internalSwitch = null, Func<Tensor, Tensor, (Tensor, Tensor)>? intervalImage = null) =>
         new(name, inactive ?? Dead, Lines.Parallelogram(crossing), Pass, parallelogram: true, internalSwitch, intervalImage);
 
     static ReluRule ParallelogramOfSlope(string name, Func<Tensor, Tensor, Tensor> slope) =>

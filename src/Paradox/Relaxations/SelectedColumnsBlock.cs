@@ -16,7 +16,8 @@ public sealed class SelectedColumnsBlock(GeneratorBlock inner, Tensor columns) :
 
     public override GeneratorBlock Scale(Tensor perNeuron) => new SelectedColumnsBlock(inner.Scale(perNeuron), Columns);
     public override GeneratorBlock Flatten() => new SelectedColumnsBlock(inner.Flatten(), Columns);
-    public override GeneratorBlock Affine(AffineLayer layer) => layer is LinearLayer linear ? inner.AffineOnColumns(linear, Columns) : inner.Affine(layer);
+    public override GeneratorBlock Affine(AffineLayer layer) =>
+        layer is LinearLayer linear ? inner.AffineOnColumns(linear, Columns) : inner.Affine(layer);
     public override Tensor AbsSum() => inner.AbsSum();
     public override Tensor FinalAbsSum(FinalSpec spec) => inner.FinalAbsSumOnColumns(spec, Columns);
 }

@@ -29,12 +29,14 @@ public sealed class ZonotopeEngine : IBoundEngine
     /// <param name="hybrid">New uncertainty goes to the box part instead of fresh generators.</param>
     /// <param name="preBoundsFromBox">Take each ReLU's [l, u] from a Box pass (DeepZ-IBP) instead of the zonotope.</param>
     /// <param name="cauchyProjections">Estimate generator norms with this many Cauchy projections (not sound).</param>
-    public ZonotopeEngine(ReluRule rule, bool hybrid, bool preBoundsFromBox = false, int? cauchyProjections = null, Generator? generator = null)
+    public ZonotopeEngine(ReluRule rule, bool hybrid, bool preBoundsFromBox = false, int? cauchyProjections = null,
+        Generator? generator = null)
         : this(rule, hybrid, preBoundsFromBox, cauchyProjections, generator, denseGenerators: false) { }
 
     /// <param name="denseGenerators">Materialise every block as dense generators [T, B, *shape]: the straightforward
     /// computation the factored blocks are tested against (slow and memory-hungry; for tests only).</param>
-    internal ZonotopeEngine(ReluRule rule, bool hybrid, bool preBoundsFromBox, int? cauchyProjections, Generator? generator, bool denseGenerators)
+    internal ZonotopeEngine(ReluRule rule, bool hybrid, bool preBoundsFromBox, int? cauchyProjections, Generator? generator,
+        bool denseGenerators)
     {
         if (!rule.IsParallelogram) throw new ArgumentException($"rule {rule.Name} is not a parallelogram rule", nameof(rule));
         this.rule = rule;

@@ -3,7 +3,8 @@ using Paradox.Analysis;
 
 namespace Paradox.Reporting;
 
-/// <summary>The JSON of a continuity study (`paradox continuity --json`, analyze's continuity.json): theory, and empirics when run.</summary>
+/// <summary>The JSON of a continuity study (`paradox continuity --json`, analyze's continuity.json): theory, and
+/// empirics when run.</summary>
 public static class ContinuityJson
 {
     public static JsonObject ToJson(IReadOnlyList<ContinuityVerdict> theory, IReadOnlyList<ContinuityResult>? empirical, ContinuityRun? run)
@@ -56,7 +57,8 @@ public static class ContinuityJson
                 ["direction"] = i,
                 ["t"] = new JsonArray(line.T.Select(t => (JsonNode)t).ToArray()),
                 ["loss"] = new JsonArray(line.Values.Select(Finite).ToArray()),
-                ["jumps"] = new JsonArray(line.Jumps.Select(j => (JsonNode)new JsonObject { ["t"] = j.T, ["width"] = j.Width, ["size"] = j.Size }).ToArray()),
+                ["jumps"] = new JsonArray(line.Jumps
+                    .Select(j => (JsonNode)new JsonObject { ["t"] = j.T, ["width"] = j.Width, ["size"] = j.Size }).ToArray()),
                 ["outliers_bisected"] = line.Outliers,
                 ["outlier_jumps"] = line.OutlierJumps,
                 ["probes"] = line.Probes,

@@ -114,7 +114,9 @@ public static class LandscapePlot
         {
             LabelFormatter = v => Label(Math.Pow(10, v)),
             IntegerTicksOnly = decades,
-            MinorTickGenerator = decades ? new ScottPlot.TickGenerators.LogMinorTickGenerator() : new ScottPlot.TickGenerators.EvenlySpacedMinorTickGenerator(5),
+            MinorTickGenerator = decades
+                ? new ScottPlot.TickGenerators.LogMinorTickGenerator()
+                : new ScottPlot.TickGenerators.EvenlySpacedMinorTickGenerator(5),
         };
     }
 

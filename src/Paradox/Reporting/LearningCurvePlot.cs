@@ -90,7 +90,9 @@ public static class LearningCurvePlot
     static void LogTicks(IAxis axis) =>
         axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
-            LabelFormatter = v => Math.Pow(10, v) is var x && x >= 1000 ? x.ToString("#,0", CultureInfo.InvariantCulture) : x.ToString("G3", CultureInfo.InvariantCulture),
+            LabelFormatter = v => Math.Pow(10, v) is var x && x >= 1000
+                ? x.ToString("#,0", CultureInfo.InvariantCulture)
+                : x.ToString("G3", CultureInfo.InvariantCulture),
             MinorTickGenerator = new ScottPlot.TickGenerators.EvenlySpacedMinorTickGenerator(5),
         };
 

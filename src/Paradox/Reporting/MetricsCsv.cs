@@ -30,9 +30,9 @@ public static class MetricsCsv
             return i;
         }
         // train-pgd records eps only: kappa 0 and beta 0 (no natural part, no CROWN-IBP mixing)
-        int epoch = Column("epoch"), eps = Column("eps"), kappa = Column("kappa", required: false), beta = Column("beta", required: false), lr = Column("lr"),
-            loss = Column("loss"), acc = Column("train_accuracy"), cert = Column("train_certified_accuracy"), seconds = Column("seconds"),
-            certLoss = Column("train_certified_loss", required: false);
+        int epoch = Column("epoch"), eps = Column("eps"), kappa = Column("kappa", required: false), beta = Column("beta", required: false),
+            lr = Column("lr"), loss = Column("loss"), acc = Column("train_accuracy"), cert = Column("train_certified_accuracy"),
+            seconds = Column("seconds"), certLoss = Column("train_certified_loss", required: false);
         var rows = new List<MetricsRow>();
         for (int n = 1; n < lines.Length; n++)
         {

@@ -18,8 +18,10 @@ public static class TightnessJson
             ["eps_max"] = t.EpsMax,
             ["tol"] = t.Tol,
             ["halvings"] = t.Halvings,
-            ["tightness"] = new JsonObject(t.Requests.Select(r => KeyValuePair.Create(r.Relaxation.Name, (JsonNode?)TightnessReport.Score(t.Radii[r.Relaxation.Name])))),
-            ["radii"] = new JsonObject(t.Requests.Select(r => KeyValuePair.Create(r.Relaxation.Name, (JsonNode?)Numbers(t.Radii[r.Relaxation.Name])))),
+            ["tightness"] = new JsonObject(t.Requests.Select(r =>
+                KeyValuePair.Create(r.Relaxation.Name, (JsonNode?)TightnessReport.Score(t.Radii[r.Relaxation.Name])))),
+            ["radii"] = new JsonObject(t.Requests.Select(r =>
+                KeyValuePair.Create(r.Relaxation.Name, (JsonNode?)Numbers(t.Radii[r.Relaxation.Name])))),
         };
         if (t.PgdRadii is { } pgd)
         {

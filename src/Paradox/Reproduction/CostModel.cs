@@ -25,7 +25,8 @@ public sealed record CostModel(
     IReadOnlyDictionary<string, int> TestImages,
     double VerifyFactor)
 {
-    /// <summary>Seconds per step of 100 images for <paramref name="domain"/> on <paramref name="net"/>, or null when not measured.</summary>
+    /// <summary>Seconds per step of 100 images for <paramref name="domain"/> on <paramref name="net"/>, or null when
+    /// not measured.</summary>
     public double? Step(string net, string domain)
     {
         if (!StepSeconds.TryGetValue(net, out var table)) return null;
@@ -56,7 +57,8 @@ public sealed record CostModel(
         double? natural = Step(c.Net, "natural"), box = Step(c.Net, "box");
         double? domain = c.TrainDomain is { } d ? Step(c.Net, d) : natural;
         if (natural is null || box is null || domain is null) return null;
-        double Relaxation(double beta) => beta >= 1 || c.TrainDomain == "box" ? domain.Value : beta <= 0 ? box.Value : domain.Value + box.Value;
+        double Relaxation(double beta) =>
+            beta >= 1 || c.TrainDomain == "box" ? domain.Value : beta <= 0 ? box.Value : domain.Value + box.Value;
         double Mixed(double beta) => ProvableMethodCatalog.StepCost(c, Relaxation(beta), natural.Value);
 
         double train;

@@ -11,7 +11,8 @@ public static class FinishedCell
     /// </summary>
     public static double? Certified(IReadOnlyList<RunOutcome> outcomes, string table, string column, string row)
     {
-        var runs = outcomes.Where(o => o.Resolved.Run.Table == table && o.Resolved.Run.Column == column && o.Resolved.Run.Row == row).ToList();
+        var runs = outcomes
+            .Where(o => o.Resolved.Run.Table == table && o.Resolved.Run.Column == column && o.Resolved.Run.Row == row).ToList();
         return runs.Count > 0 && runs.All(o => o.Status == RunOutcome.Finished && o.Certified is not null && !o.Estimated)
             ? runs.Average(o => o.Certified!.Value) : null;
     }

@@ -27,7 +27,8 @@ public static class FlagTokens
         return groups;
     }
 
-    /// <summary><paramref name="tokens"/> with each flag of <paramref name="changes"/> replacing the same flag (in place) or appended.</summary>
+    /// <summary><paramref name="tokens"/> with each flag of <paramref name="changes"/> replacing the same flag (in
+    /// place) or appended.</summary>
     public static string[] Merge(IEnumerable<string> tokens, IEnumerable<string> changes, string source)
     {
         var groups = Groups(tokens, source);

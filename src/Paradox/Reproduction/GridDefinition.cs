@@ -12,7 +12,8 @@ namespace Paradox.Reproduction;
 public sealed record GridTable(string Name, string Title, string Note, string[] Rows, string[] Columns, IReadOnlyList<GridEntry> Entries,
     ParadoxClaim? Paradox = null, MethodComparison? Compare = null);
 
-/// <summary>The study's claim for a table: in each column the <paramref name="Loose"/> row certifies more than every row of <paramref name="Tighter"/>.</summary>
+/// <summary>The study's claim for a table: in each column the <paramref name="Loose"/> row certifies more than every
+/// row of <paramref name="Tighter"/>.</summary>
 public sealed record ParadoxClaim(string Loose, string[] Tighter);
 
 /// <summary>
@@ -52,7 +53,8 @@ public sealed class GridDefinition
 
     public GridTable Table(string name, string flag = "--tables") =>
         Tables.FirstOrDefault(t => t.Name == name)
-        ?? throw new ParadoxException($"{flag}: unknown table '{name}' in {Path} (expected {string.Join(", ", Tables.Select(t => t.Name))})");
+        ?? throw new ParadoxException(
+            $"{flag}: unknown table '{name}' in {Path} (expected {string.Join(", ", Tables.Select(t => t.Name))})");
 
     public GridProfile Profile(string name, string flag = "--profile") =>
         Profiles.TryGetValue(name, out var p) ? p
@@ -67,7 +69,8 @@ public sealed class GridDefinition
                 var line = PaperLines[entry.Run];
                 if (entry.Seeds is null)
                 {
-                    yield return new GridRun(entry.Label, table.Name, entry.Row, entry.Column, entry.Run, Change(line, entry.Flags, entry.Label));
+                    yield return new GridRun(entry.Label, table.Name, entry.Row, entry.Column, entry.Run,
+                        Change(line, entry.Flags, entry.Label));
                     continue;
                 }
                 foreach (var seed in entry.Seeds)
@@ -95,13 +98,14 @@ public sealed class GridDefinition
     sealed record FileDto(string? Description, string? FlagsFile, Dictionary<string, ProfileDto>? Profiles, List<TableDto>? Tables,
         CostDto? Cost, List<PublishedDto>? Published);
     sealed record ProfileDto(string? Description, double? EpochScale, int? NEpochs, string? Flags, string[]? Tables, string[]? Datasets);
-    sealed record TableDto(string? Name, string? Title, string? Note, string[]? Rows, string[]? Columns, ParadoxDto? Paradox, CompareDto? Compare,
-        List<EntryDto>? Runs);
+    sealed record TableDto(string? Name, string? Title, string? Note, string[]? Rows, string[]? Columns, ParadoxDto? Paradox,
+        CompareDto? Compare, List<EntryDto>? Runs);
     sealed record ParadoxDto(string? Loose, string[]? Tighter);
     sealed record CompareDto(string? BaselineTable, string? BaselineRow, string[]? Tight);
     sealed record EntryDto(string? Run, string? Label, string? Row, string? Column, string? Flags, long[]? Seeds);
-    sealed record CostDto(string? Source, Dictionary<string, Dictionary<string, double>>? StepSeconds, Dictionary<string, string>? DomainFamilies,
-        Dictionary<string, int>? TrainImages, Dictionary<string, int>? TestImages, double? VerifyFactor);
+    sealed record CostDto(string? Source, Dictionary<string, Dictionary<string, double>>? StepSeconds,
+        Dictionary<string, string>? DomainFamilies, Dictionary<string, int>? TrainImages, Dictionary<string, int>? TestImages,
+        double? VerifyFactor);
     sealed record PublishedDto(string? Table, string? Row, string? Column, double? Standard, double? Certified, string? Source);
 
     public static GridDefinition Load(string path)
@@ -129,7 +133,8 @@ public sealed class GridDefinition
             foreach (var e in t.Runs ?? throw Bad($"table {name} has no runs"))
             {
                 var run = e.Run ?? throw Bad($"table {name}: an entry has no run");
-                if (!lines.ContainsKey(run)) throw Bad($"table {name}: run '{run}' is not a --label of {System.IO.Path.GetFileName(flagsFile)}");
+                if (!lines.ContainsKey(run))
+                    throw Bad($"table {name}: run '{run}' is not a --label of {System.IO.Path.GetFileName(flagsFile)}");
                 var label = e.Label ?? run;
                 var row = e.Row ?? throw Bad($"table {name}, run {label}: no row");
                 var column = e.Column ?? throw Bad($"table {name}, run {label}: no column");
@@ -195,7 +200,8 @@ public sealed class GridDefinition
             var table = tables.FirstOrDefault(t => t.Name == p.Table) ?? throw Bad($"published: unknown table '{p.Table}'");
             if (!table.Rows.Contains(p.Row ?? "") || !table.Columns.Contains(p.Column ?? ""))
                 throw Bad($"published: no cell '{p.Row}' / '{p.Column}' in table {p.Table}");
-            return new PublishedNumber(table.Name, p.Row!, p.Column!, p.Standard, p.Certified, p.Source ?? throw Bad("published: a number has no source"));
+            return new PublishedNumber(table.Name, p.Row!, p.Column!, p.Standard, p.Certified,
+                p.Source ?? throw Bad("published: a number has no source"));
         }).ToList();
 
         return new GridDefinition

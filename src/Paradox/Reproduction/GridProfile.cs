@@ -36,7 +36,8 @@ public sealed record GridProfile
             NEpochs = NEpochs ?? Math.Max(1, Scale(config.NEpochs)),
             WarmupEpochs = Scale(config.WarmupEpochs),
             MixEpochs = Scale(config.MixEpochs),
-            LrMilestones = config.LrMilestones?.Select(m => m < 1 ? m : Math.Max(1, Math.Round(m * s, MidpointRounding.AwayFromZero))).ToArray(),
+            LrMilestones = config.LrMilestones
+                ?.Select(m => m < 1 ? m : Math.Max(1, Math.Round(m * s, MidpointRounding.AwayFromZero))).ToArray(),
             LrStepEpochs = config.LrMilestones is { Length: > 0 } || config.IbpScheduling
                 ? config.LrStepEpochs
                 : Math.Max(1, Scale(config.LrStepEpochs ?? (config.Tenhalf ? 10 : 20))),

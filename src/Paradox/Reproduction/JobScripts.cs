@@ -9,7 +9,8 @@ namespace Paradox.Reproduction;
 /// on the run's label. Job scripts (Slurm, GNU parallel) and the local worker pool all start runs with it, so a run
 /// started anywhere resolves to the same settings (and config hash) as in a single `reproduce`.
 /// </summary>
-public sealed record ReproduceCall(string Grid, string Profile, IReadOnlyList<string> Tables, string MainDir, string? DataDir, string? Device)
+public sealed record ReproduceCall(string Grid, string Profile, IReadOnlyList<string> Tables, string MainDir, string? DataDir,
+    string? Device)
 {
     /// <summary>The --only pattern that selects the run labelled <paramref name="label"/> and nothing else.</summary>
     public static string OnlyPattern(string label) => "^" + Regex.Escape(label) + "$";
@@ -52,13 +53,16 @@ public static class JobScripts
         var main = call.MainDir;
         var s = new StringBuilder();
         s.AppendLine("#!/usr/bin/env bash");
-        s.AppendLine($"# Paradox reproduction, profile {call.Profile}, tables {string.Join(",", call.Tables)}: {runs.Count} grid runs as one Slurm job array,");
+        s.AppendLine($"# Paradox reproduction, profile {call.Profile}, tables {string.Join(",", call.Tables)}: " +
+            $"{runs.Count} grid runs as one Slurm job array,");
         s.AppendLine("# one run per array task. Written by `paradox reproduce --emit slurm`. Submit with: sbatch THIS_FILE");
         s.AppendLine("# (add --partition/--time/--account as your site needs; a run's estimate is beside its label below).");
         s.AppendLine("# A task that is requeued or submitted again continues its run from the last epoch checkpoint; a finished");
         s.AppendLine("# run is skipped. Each task keeps its own runs.db in main_dir/tasks/<label>/ (SQLite must not be shared");
-        s.AppendLine($"# across nodes). The main directory must exist before sbatch (mkdir -p {Quote(main)}). When all are done (or copied back):");
-        s.AppendLine($"#   {Quote(launcher)} reproduce report --grid {Quote(call.Grid)} --profile {call.Profile} --tables {string.Join(",", call.Tables)} --datasets all \\");
+        s.AppendLine($"# across nodes). The main directory must exist before sbatch (mkdir -p {Quote(main)}). " +
+            "When all are done (or copied back):");
+        s.AppendLine($"#   {Quote(launcher)} reproduce report --grid {Quote(call.Grid)} --profile {call.Profile} " +
+            $"--tables {string.Join(",", call.Tables)} --datasets all \\");
         s.AppendLine($"#     --main_dir {Quote(main)} --from {Quote(Path.Combine(main, TaskDirectory))}");
         s.AppendLine($"#SBATCH --job-name=paradox-{call.Profile}");
         s.AppendLine($"#SBATCH --array=0-{runs.Count - 1}");
@@ -85,7 +89,8 @@ public static class JobScripts
         s.AppendLine("task=\"${SLURM_ARRAY_TASK_ID:?run this script with sbatch (SLURM_ARRAY_TASK_ID is not set)}\"");
         s.AppendLine("label=\"${labels[$task]}\"");
         s.AppendLine($"mkdir -p \"$MAIN_DIR/{TaskDirectory}/$label\"");
-        s.AppendLine("echo \"task $task: $label on $(hostname), ${SLURM_CPUS_PER_TASK:-1} threads, restart ${SLURM_RESTART_COUNT:-0}\" >&2");
+        s.AppendLine("echo \"task $task: $label on $(hostname), ${SLURM_CPUS_PER_TASK:-1} threads, " +
+            "restart ${SLURM_RESTART_COUNT:-0}\" >&2");
         const string label = "\u0001label", threads = "\u0001threads", dir = "\u0001dir";
         var words = call.Arguments(label, threads, dir).Select(w =>
             w == ReproduceCall.OnlyPattern(label) ? "\"${patterns[$task]}\""
@@ -105,7 +110,8 @@ public static class JobScripts
         if (runs.Count == 0) throw new ParadoxException("--emit: no run to write a command list for");
         var s = new StringBuilder();
         foreach (var r in runs)
-            s.AppendLine(string.Join(" ", call.Arguments(r.Run.Label, threads.ToString(CultureInfo.InvariantCulture)).Prepend(launcher).Select(Quote)));
+            s.AppendLine(string.Join(" ", call.Arguments(r.Run.Label, threads.ToString(CultureInfo.InvariantCulture))
+                .Prepend(launcher).Select(Quote)));
         return s.ToString();
     }
 

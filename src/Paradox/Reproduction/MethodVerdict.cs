@@ -9,7 +9,8 @@ public sealed record MethodVerdict(string Table, string Column, string? Best, do
 
 public static class MethodVerdicts
 {
-    /// <summary>One verdict per column of <paramref name="table"/> with a finished run; the baseline is read from the same outcomes.</summary>
+    /// <summary>One verdict per column of <paramref name="table"/> with a finished run; the baseline is read from the
+    /// same outcomes.</summary>
     public static List<MethodVerdict> Judge(GridTable table, IReadOnlyList<RunOutcome> outcomes, string profile)
     {
         var verdicts = new List<MethodVerdict>();

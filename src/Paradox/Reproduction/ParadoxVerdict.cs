@@ -26,7 +26,8 @@ public static class ParadoxVerdicts
             if (loose is null)
             {
                 verdicts.Add(new(table.Name, column, null,
-                    $"{where}: open: {claim.Loose} has not finished yet ({finished.Count} of {tighter.Count} tighter relaxations finished: {List(finished)})."));
+                    $"{where}: open: {claim.Loose} has not finished yet " +
+                    $"({finished.Count} of {tighter.Count} tighter relaxations finished: {List(finished)})."));
                 continue;
             }
             var above = finished.Where(t => t.Cert >= loose).OrderByDescending(t => t.Cert).ToList();
@@ -37,11 +38,12 @@ public static class ParadoxVerdicts
                     (finished.Count > above.Count ? $" (below it: {List(finished.Except(above))})" : "") + $"{rest}."));
             else if (missing.Count > 0)
                 verdicts.Add(new(table.Name, column, null,
-                    $"{where}: open: {claim.Loose} certifies {P(loose.Value)} %, more than the {finished.Count} of {tighter.Count} tighter relaxations " +
-                    $"finished so far" + (finished.Count > 0 ? $" ({List(finished)})" : "") + $"{rest}."));
+                    $"{where}: open: {claim.Loose} certifies {P(loose.Value)} %, more than the {finished.Count} of {tighter.Count} " +
+                    $"tighter relaxations finished so far" + (finished.Count > 0 ? $" ({List(finished)})" : "") + $"{rest}."));
             else
                 verdicts.Add(new(table.Name, column, true,
-                    $"{where}: the paradox reproduces: {claim.Loose} certifies {P(loose.Value)} %, more than every tighter relaxation ({List(finished)})."));
+                    $"{where}: the paradox reproduces: {claim.Loose} certifies {P(loose.Value)} %, " +
+                    $"more than every tighter relaxation ({List(finished)})."));
         }
         return verdicts;
     }

@@ -16,7 +16,8 @@ public sealed record ResolvedRun(GridRun Run, TrainConfig? Config, string? SkipR
 
 /// <summary>Where one run stands and what it gave, as the report lists it (accuracies in percent).</summary>
 public sealed record RunOutcome(
-    ResolvedRun Resolved, string RunLabel, string Status, double? Standard, double? Certified, bool Estimated, double? Seconds, string? Note)
+    ResolvedRun Resolved, string RunLabel, string Status, double? Standard, double? Certified, bool Estimated,
+    double? Seconds, string? Note)
 {
     public const string Finished = "finished", Failed = "failed", Skipped = "skipped", Incomplete = "incomplete", Pending = "pending";
 }
@@ -53,7 +54,8 @@ public static class ReproductionReport
             if (File.Exists(dir.ResultsFile))
             {
                 var (std, cert, estimated, evalSeconds) = ReadResults(dir.ResultsFile, r.Config);
-                outcomes.Add(new RunOutcome(r, label, RunOutcome.Finished, std, cert, estimated, TrainSeconds(dir.MetricsFile) + evalSeconds, null));
+                outcomes.Add(new RunOutcome(r, label, RunOutcome.Finished, std, cert, estimated,
+                    TrainSeconds(dir.MetricsFile) + evalSeconds, null));
             }
             else if (sessionFailures?.TryGetValue(r.Run.Label, out var error) == true)
                 outcomes.Add(new RunOutcome(r, label, RunOutcome.Failed, null, null, false, null, error));
@@ -80,9 +82,11 @@ public static class ReproductionReport
         var home = Path.Combine(mainDir, label);
         if (elsewhere is null or { Count: 0 } || File.Exists(new RunDirectory(home).ResultsFile)) return home;
         var candidates = elsewhere.SelectMany(d => Directory.Exists(d)
-            ? Directory.EnumerateDirectories(d).Order(StringComparer.Ordinal).Select(sub => Path.Combine(sub, label)).Prepend(Path.Combine(d, label))
+            ? Directory.EnumerateDirectories(d).Order(StringComparer.Ordinal).Select(sub => Path.Combine(sub, label))
+                .Prepend(Path.Combine(d, label))
             : []).Prepend(home).Where(Directory.Exists).Select(d => new RunDirectory(d)).ToList();
-        return (candidates.FirstOrDefault(d => File.Exists(d.ResultsFile)) ?? candidates.FirstOrDefault(d => File.Exists(d.ConfigFile)))?.Path ?? home;
+        return (candidates.FirstOrDefault(d => File.Exists(d.ResultsFile))
+            ?? candidates.FirstOrDefault(d => File.Exists(d.ConfigFile)))?.Path ?? home;
     }
 
     /// <summary>Standard and certified accuracy (%) at the first eps of results.json, for the run's first verify domain.</summary>
@@ -121,22 +125,25 @@ public static class ReproductionReport
         foreach (var line in File.ReadLines(metricsFile).Skip(1))
         {
             var parts = line.Split(',');
-            if (parts.Length > column && double.TryParse(parts[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var s)) total += s;
+            if (parts.Length > column && double.TryParse(parts[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var s))
+                total += s;
         }
         return total;
     }
 
     // ---------------------------------------------------------------- writing
 
-    public static void Write(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables, IReadOnlyList<RunOutcome> outcomes,
-        IReadOnlyList<string>? elsewhere = null)
+    public static void Write(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables,
+        IReadOnlyList<RunOutcome> outcomes, IReadOnlyList<string>? elsewhere = null)
     {
         Directory.CreateDirectory(mainDir);
         var verdicts = tables.SelectMany(t => ParadoxVerdicts.Judge(grid.Table(t), outcomes, profile.Name)).ToList();
         var methods = tables.SelectMany(t => MethodVerdicts.Judge(grid.Table(t), outcomes, profile.Name)).ToList();
         var curves = WriteCurves(grid, mainDir, tables, outcomes, elsewhere);
-        AtomicFile.WriteText(Path.Combine(mainDir, "report.md"), Markdown(grid, profile, mainDir, tables, outcomes, verdicts, methods, curves));
-        AtomicFile.WriteText(Path.Combine(mainDir, "report.json"), Json(grid, profile, mainDir, outcomes, verdicts, methods).ToJsonString(Indented) + "\n");
+        AtomicFile.WriteText(Path.Combine(mainDir, "report.md"),
+            Markdown(grid, profile, mainDir, tables, outcomes, verdicts, methods, curves));
+        AtomicFile.WriteText(Path.Combine(mainDir, "report.json"),
+            Json(grid, profile, mainDir, outcomes, verdicts, methods).ToJsonString(Indented) + "\n");
         AtomicFile.WriteText(Path.Combine(mainDir, "report.csv"), Csv(outcomes));
     }
 
@@ -156,7 +163,9 @@ public static class ReproductionReport
                 var mine = outcomes.Where(o => o.Resolved.Run.Table == name && o.Resolved.Run.Column == column)
                     .OrderBy(o => Array.IndexOf(table.Rows, o.Resolved.Run.Row)).ToList();
                 var sources = mine.Select(o => new Reporting.LearningCurveFigures.Source(
-                    mine.Count(x => x.Resolved.Run.Row == o.Resolved.Run.Row) > 1 ? $"{o.Resolved.Run.Row} ({o.Resolved.Run.Label})" : o.Resolved.Run.Row,
+                    mine.Count(x => x.Resolved.Run.Row == o.Resolved.Run.Row) > 1
+                        ? $"{o.Resolved.Run.Row} ({o.Resolved.Run.Label})"
+                        : o.Resolved.Run.Row,
                     column, Path.Combine(FindRunDirectory(mainDir, elsewhere, o.RunLabel), "metrics.csv")));
                 var file = $"curves-{name}-{Reporting.LearningCurveFigures.Slug(column)}.png";
                 if (Reporting.LearningCurveFigures.Write(sources, Path.Combine(mainDir, file), $"{table.Name}: ").Count > 0)
@@ -178,8 +187,9 @@ public static class ReproductionReport
         return done.Count < runs.Count ? $"{text} ({done.Count}/{runs.Count})" : text;
     }
 
-    static string Markdown(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables, IReadOnlyList<RunOutcome> outcomes,
-        IReadOnlyList<ParadoxVerdict> verdicts, IReadOnlyList<MethodVerdict> methods, IReadOnlyList<(string Table, string Column, string File)> curves)
+    static string Markdown(GridDefinition grid, GridProfile profile, string mainDir, IReadOnlyList<string> tables,
+        IReadOnlyList<RunOutcome> outcomes, IReadOnlyList<ParadoxVerdict> verdicts, IReadOnlyList<MethodVerdict> methods,
+        IReadOnlyList<(string Table, string Column, string File)> curves)
     {
         var md = new StringBuilder();
         md.AppendLine($"# Reproduction of \"On the Paradox of Certified Training\": profile `{profile.Name}`");
@@ -188,7 +198,8 @@ public static class ReproductionReport
         if (profile.Description.Length > 0) md.AppendLine($"Profile `{profile.Name}`: {profile.Description}");
         md.AppendLine();
         md.AppendLine("Cells are `standard / certified` accuracy in percent on the run's test images, certified with the run's " +
-                      "`--verify_domains`; `—` is a run that has not finished (see the list at the end); `~` marks estimates (Cauchy), not certificates.");
+                      "`--verify_domains`; `—` is a run that has not finished (see the list at the end); " +
+                      "`~` marks estimates (Cauchy), not certificates.");
         var counts = outcomes.GroupBy(o => o.Status).Select(g => $"{g.Count()} {g.Key}");
         md.AppendLine($"Runs: {outcomes.Count} ({string.Join(", ", counts)}).");
         foreach (var name in tables)
@@ -234,8 +245,8 @@ public static class ReproductionReport
             if (table.Compare is { } compare)
             {
                 md.AppendLine();
-                md.AppendLine($"Which method certifies most, and does a method on a tight relaxation ({string.Join(", ", compare.Tight)}) " +
-                              $"certify more than {compare.BaselineRow} ({compare.BaselineTable})?");
+                md.AppendLine($"Which method certifies most, and does a method on a tight relaxation " +
+                              $"({string.Join(", ", compare.Tight)}) certify more than {compare.BaselineRow} ({compare.BaselineTable})?");
                 md.AppendLine();
                 var mineMethods = methods.Where(v => v.Table == name).ToList();
                 if (mineMethods.Count == 0) md.AppendLine("* no column has a finished run yet.");
@@ -251,7 +262,8 @@ public static class ReproductionReport
             md.AppendLine("## Runs without results");
             md.AppendLine();
             foreach (var o in open)
-                md.AppendLine($"* `{o.RunLabel}` ({o.Resolved.Run.Table}, {o.Resolved.Run.Row} / {o.Resolved.Run.Column}): {o.Status}{(o.Note is null ? "" : $": {o.Note}")}");
+                md.AppendLine($"* `{o.RunLabel}` ({o.Resolved.Run.Table}, {o.Resolved.Run.Row} / {o.Resolved.Run.Column}): " +
+                    $"{o.Status}{(o.Note is null ? "" : $": {o.Note}")}");
         }
         return md.ToString();
     }
@@ -269,7 +281,8 @@ public static class ReproductionReport
         })]),
             ["methods"] = new JsonArray([.. methods.Select(v => (JsonNode)new JsonObject
         {
-            ["table"] = v.Table, ["column"] = v.Column, ["best"] = v.Best, ["best_certified"] = v.BestCertified is { } b ? Math.Round(b, 4) : null,
+            ["table"] = v.Table, ["column"] = v.Column, ["best"] = v.Best,
+            ["best_certified"] = v.BestCertified is { } b ? Math.Round(b, 4) : null,
             ["tight_beats_baseline"] = v.TightBeatsBaseline, ["best_sentence"] = v.BestSentence, ["tight_sentence"] = v.TightSentence,
         })]),
             ["runs"] = new JsonArray([.. outcomes.Select(o => (JsonNode)new JsonObject
@@ -300,10 +313,19 @@ public static class ReproductionReport
     {
         static string Field(object? v)
         {
-            var s = v switch { null => "", double d => d.ToString("0.####", CultureInfo.InvariantCulture), IFormattable f => f.ToString(null, CultureInfo.InvariantCulture), _ => v.ToString()! };
-            return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"").Replace('\n', ' ').Replace('\r', ' ') + "\"" : s;
+            var s = v switch
+            {
+                null => "",
+                double d => d.ToString("0.####", CultureInfo.InvariantCulture),
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => v.ToString()!
+            };
+            return s.IndexOfAny([',', '"', '\n', '\r']) >= 0
+                ? "\"" + s.Replace("\"", "\"\"").Replace('\n', ' ').Replace('\r', ' ') + "\""
+                : s;
         }
-        var csv = new StringBuilder("label,run_label,table,row,column,profile,dataset,net,train_domain,verify_domain,seed,standard,certified,estimated,seconds,status,note\n");
+        var csv = new StringBuilder("label,run_label,table,row,column,profile,dataset,net,train_domain,verify_domain,seed," +
+            "standard,certified,estimated,seconds,status,note\n");
         foreach (var o in outcomes)
         {
             var c = o.Resolved.Config;

@@ -33,7 +33,10 @@ public sealed class WorkerPool(string program, IReadOnlyList<string> programArgu
         System.Threading.Tasks.Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers) }, job =>
         {
             if (stop()) return;
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var start = new ProcessStartInfo(program)
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false
+            };
             foreach (var a in programArguments) start.ArgumentList.Add(a);
             foreach (var a in job.Arguments) start.ArgumentList.Add(a);
             using var process = new Process { StartInfo = start };

@@ -85,7 +85,8 @@ public static class KernelSelfCheck
 
         var adjoint = ConvTranspose2d(g, w, c.Stride, c.Padding, c.Size, c.Size);
         long adjointTerms = (long)c.Out * c.Kernel * c.Kernel;
-        yield return Compare("conv_transpose2d", c.Name, probe.ConvTranspose2d(gt, wt, c.Stride, c.Padding, outputPadding), adjoint, adjointTerms);
+        yield return Compare("conv_transpose2d", c.Name, probe.ConvTranspose2d(gt, wt, c.Stride, c.Padding, outputPadding),
+            adjoint, adjointTerms);
 
         var engine = probe.EngineAdjoint(gt, wt, c.Stride, c.Padding, [c.In, c.Size, c.Size]);
         yield return Compare("conv adjoint (bmm, fold)", c.Name, engine, adjoint, adjointTerms);
@@ -149,7 +150,8 @@ public static class KernelSelfCheck
             double tolerance = gamma * reference.Magnitude[i] + double.Epsilon;
             double ratio = double.IsFinite(error) ? error / tolerance : double.PositiveInfinity;
             maxError = Math.Max(maxError, double.IsNaN(error) ? double.PositiveInfinity : error);
-            if (i == 0 || ratio > worstRatio || double.IsNaN(ratio)) (worstRatio, toleranceAtWorst) = (double.IsNaN(ratio) ? double.PositiveInfinity : ratio, tolerance);
+            if (i == 0 || ratio > worstRatio || double.IsNaN(ratio))
+                (worstRatio, toleranceAtWorst) = (double.IsNaN(ratio) ? double.PositiveInfinity : ratio, tolerance);
         }
         return new KernelCheck(kernel, name, maxError, toleranceAtWorst, worstRatio);
     }

@@ -5,7 +5,8 @@ namespace Paradox;
 /// <summary>What `paradox doctor` reports about the machine and libtorch, read from /proc and `at::show_config()`.</summary>
 public sealed record MachineReport(string Cpu, string IsaFlags, string TorchVersion, string CpuCapability, string Blas, int Cores)
 {
-    static readonly string[] InterestingFlags = ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_vp2intersect", "amx_tile"];
+    static readonly string[] InterestingFlags =
+        ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_vp2intersect", "amx_tile"];
 
     public static MachineReport Read()
     {

@@ -7,7 +7,8 @@ namespace Paradox;
 public enum OneDnnMode { Off, Auto, On }
 
 /// <summary>What the kernel self-check decided: oneDNN's state, the reports, and the refusal if kernels are wrong.</summary>
-public sealed record KernelVerdict(OneDnnMode Mode, bool OneDnnEnabled, KernelCheckReport Report, KernelCheckReport? OneDnnReport, string? Refusal)
+public sealed record KernelVerdict(OneDnnMode Mode, bool OneDnnEnabled, KernelCheckReport Report, KernelCheckReport? OneDnnReport,
+    string? Refusal)
 {
     public bool Sound => Refusal is null;
 }
@@ -42,7 +43,8 @@ public static class TorchRuntime
             prepared = true;
             var gen0 = Environment.GetEnvironmentVariable("DOTNET_GCgen0size");
             processNotes.Add(gen0 is null
-                ? "GC: DOTNET_GCgen0size unset: the runtime's small gen0 budget, so collections are frequent (see README, Numerical soundness)"
+                ? "GC: DOTNET_GCgen0size unset: the runtime's small gen0 budget, so collections are frequent " +
+                    "(see README, Numerical soundness)"
                 : $"GC: DOTNET_GCgen0size={gen0} (fewer collections that could finalize a temporary libtorch still reads)");
             processNotes.Add(NativeRuntime.KeepFreedMemory()
                 ? "malloc: mallopt M_MMAP_MAX=0, M_TRIM_THRESHOLD=2147483647 (freed memory is kept)"
@@ -162,7 +164,8 @@ public static class TorchRuntime
         var failure = report.FirstFailure;
         string? refusal = failure is null ? null
             : $"this machine's libtorch computes {failure.Kernel} wrongly (max error {failure.MaxError:G3} on {failure.Case}, " +
-              $"allowed {failure.Tolerance:G3}){(oneDnn ? $" with oneDNN on ({OneDnnVariable}={mode.ToString().ToLowerInvariant()})" : "")}; bounds would be unsound";
+              $"allowed {failure.Tolerance:G3})" +
+              $"{(oneDnn ? $" with oneDNN on ({OneDnnVariable}={mode.ToString().ToLowerInvariant()})" : "")}; bounds would be unsound";
         return new KernelVerdict(mode, oneDnn, report, oneDnnReport, refusal);
     }
 
@@ -186,7 +189,8 @@ public static class TorchRuntime
         bool available = torch.cuda.is_available();
         if (name == "auto") return available ? CUDA : CPU;
         if (!available)
-            throw new ParadoxException($"--device {name}: no CUDA device is available to this libtorch (the CPU build is installed); use --device cpu");
+            throw new ParadoxException(
+                $"--device {name}: no CUDA device is available to this libtorch (the CPU build is installed); use --device cpu");
         return name == "cuda" ? CUDA : torch.device(name);
     }
 

@@ -48,7 +48,8 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
     {
         long relus = network.ReluNeuronCount;
         if (relus > maxReluNeurons)
-            throw new ParadoxException($"{flagName}: the network has {relus:N0} ReLU neurons; the complete MILP verifier is for small networks (limit {maxReluNeurons:N0}; raise it with --milp_max_relus)");
+            throw new ParadoxException($"{flagName}: the network has {relus:N0} ReLU neurons; the complete MILP verifier is for " +
+                $"small networks (limit {maxReluNeurons:N0}; raise it with --milp_max_relus)");
     }
 
     public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
@@ -59,8 +60,8 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
     }
 
     /// <summary>The triangle LP and the MILP of every sample (for callers that want the minimisers).</summary>
-    internal (TriangleLpEngine.Problem Problem, SampleBounds[] Triangle, MilpSample[] Milp) Solve(Network network, InputRegion region, FinalSpec spec,
-        CancellationToken cancel = default)
+    internal (TriangleLpEngine.Problem Problem, SampleBounds[] Triangle, MilpSample[] Milp) Solve(Network network,
+        InputRegion region, FinalSpec spec, CancellationToken cancel = default)
     {
         using var _ = no_grad();
         CheckSize(network);
@@ -94,7 +95,8 @@ public sealed class MilpEngine(double timeLimitSeconds = MilpEngine.DefaultTimeL
         var order = Enumerable.Range(0, p.Rows).OrderBy(r => triangle.Lower[r]).ToArray();
         if (stopAtFirstViolation && order.All(r => triangle.Lower[r] > 0))
             return new MilpSample(lower, minimizers, MilpStatus.Complete, null);
-        using var encoding = TriangleLpEngine.Encode(p, b, exact: true, tighten: false, out _, out _, triangle.LayerLower, triangle.LayerUpper);
+        using var encoding = TriangleLpEngine.Encode(p, b, exact: true, tighten: false, out _, out _,
+            triangle.LayerLower, triangle.LayerUpper);
         var w = new double[p.Width];
         bool anyTimeout = false;
         foreach (int row in order)

@@ -63,7 +63,8 @@ public sealed class NetworkModel
                     layers.Add(new LpRelu(i));
                     break;
                 default:
-                    throw new ParadoxException($"--net {network.Architecture}: layer {network.Layers[i].Kind} is not supported by the LP/MILP encoding");
+                    throw new ParadoxException(
+                        $"--net {network.Architecture}: layer {network.Layers[i].Kind} is not supported by the LP/MILP encoding");
             }
         }
         return new NetworkModel(layers, (int)inputShape.Aggregate(1L, (a, b) => a * b));

@@ -11,11 +11,13 @@ namespace Paradox.Verification;
 public enum Verdict { Unsat, Sat, Unknown, Timeout, Error }
 
 /// <summary>Settings of `paradox verify`.</summary>
-public sealed record VerifyOptions(double TimeoutSeconds = 60, int PgdRestarts = 10, int PgdSteps = 100, long MilpMaxRelus = MilpEngine.DefaultMaxRelus)
+public sealed record VerifyOptions(double TimeoutSeconds = 60, int PgdRestarts = 10, int PgdSteps = 100,
+    long MilpMaxRelus = MilpEngine.DefaultMaxRelus)
 {
     public void Validate()
     {
-        if (!(TimeoutSeconds > 0) || double.IsInfinity(TimeoutSeconds)) throw new ParadoxException($"--timeout: must be a number of seconds > 0 (got {TimeoutSeconds})");
+        if (!(TimeoutSeconds > 0) || double.IsInfinity(TimeoutSeconds))
+            throw new ParadoxException($"--timeout: must be a number of seconds > 0 (got {TimeoutSeconds})");
         if (PgdRestarts < 1) throw new ParadoxException($"--pgd_restarts: must be >= 1 (got {PgdRestarts})");
         if (PgdSteps < 0) throw new ParadoxException($"--pgd_steps: must be >= 0 (got {PgdSteps})");
         if (MilpMaxRelus < 1) throw new ParadoxException($"--milp_max_relus: must be at least 1 (got {MilpMaxRelus})");
@@ -61,7 +63,8 @@ public sealed class PropertyVerifier(VerifyOptions options)
         bool Expired() => watch.Elapsed.TotalSeconds >= options.TimeoutSeconds;
         double Remaining() => options.TimeoutSeconds - watch.Elapsed.TotalSeconds;
 
-        if (property.Cases.Count == 0) return Done(Verdict.Unsat, "property", "no case of the property can hold (empty boxes or false constants)");
+        if (property.Cases.Count == 0)
+            return Done(Verdict.Unsat, "property", "no case of the property can hold (empty boxes or false constants)");
         var open = Enumerable.Range(0, property.Cases.Count).ToList();
 
         // Falsification: the box centres, then PGD.
@@ -81,7 +84,9 @@ public sealed class PropertyVerifier(VerifyOptions options)
         string last = "pgd";
         // The MILP starts from the triangle LP's bounds (and skips the atoms they prove): on networks it accepts, a
         // separate triangle step would solve the same LPs twice.
-        var steps = network.ReluNeuronCount <= options.MilpMaxRelus ? new[] { "box", "deeppoly", "milp" } : ["box", "deeppoly", "triangle", "milp"];
+        var steps = network.ReluNeuronCount <= options.MilpMaxRelus
+            ? new[] { "box", "deeppoly", "milp" }
+            : ["box", "deeppoly", "triangle", "milp"];
         foreach (var name in steps)
         {
             if (open.Count == 0) break;
@@ -90,19 +95,25 @@ public sealed class PropertyVerifier(VerifyOptions options)
             using var cancel = new CancellationTokenSource();
             try
             {
-                var stage = Task.Run(() => name == "milp" ? Milp(network, property, open, Remaining(), cancel.Token) : Relax(network, property, open, name, cancel.Token));
+                var stage = Task.Run(() => name == "milp"
+                    ? Milp(network, property, open, Remaining(), cancel.Token)
+                    : Relax(network, property, open, name, cancel.Token));
                 if (!stage.Wait(TimeSpan.FromSeconds(Math.Max(0, Remaining()))))
                 {
                     // The LPs stop at the next solve; SCIP at its own time limit. Wait briefly so the network can be released.
                     cancel.Cancel();
                     bool ended = ((IAsyncResult)stage).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10));
-                    return Done(Verdict.Timeout, name, $"time limit reached in {name}; {open.Count} case(s) open") with { StepStillRunning = !ended };
+                    return Done(Verdict.Timeout, name, $"time limit reached in {name}; {open.Count} case(s) open") with
+                    {
+                        StepStillRunning = !ended
+                    };
                 }
                 var result = stage.Result;
                 if (result.Counterexample is { } cx) return Done(Verdict.Sat, name, $"case {cx.Case}: {name} counterexample", cx.X, cx.Y);
                 open = open.Except(result.Proven).ToList();
                 if (result.Note is { } note) notes.Add(note);
-                if (result.TimedOut && open.Count > 0) return Done(Verdict.Timeout, name, $"{name} ran out of time; {open.Count} case(s) open");
+                if (result.TimedOut && open.Count > 0)
+                    return Done(Verdict.Timeout, name, $"{name} ran out of time; {open.Count} case(s) open");
             }
             catch (AggregateException e) when (e.InnerException is ParadoxException p) { notes.Add($"{name}: {p.Message}"); }
             catch (AggregateException e) when (e.InnerException is OperationCanceledException) { notes.Add($"{name} cancelled"); }
@@ -239,7 +250,8 @@ public sealed class PropertyVerifier(VerifyOptions options)
         var groups = new List<List<int>>();
         foreach (int k in cases)
         {
-            var g = groups.FirstOrDefault(g => p.Cases[g[0]].Lower.SequenceEqual(p.Cases[k].Lower) && p.Cases[g[0]].Upper.SequenceEqual(p.Cases[k].Upper));
+            var g = groups.FirstOrDefault(g =>
+                p.Cases[g[0]].Lower.SequenceEqual(p.Cases[k].Lower) && p.Cases[g[0]].Upper.SequenceEqual(p.Cases[k].Upper));
             if (g is null) groups.Add([k]); else g.Add(k);
         }
         return groups;
@@ -249,10 +261,12 @@ public sealed class PropertyVerifier(VerifyOptions options)
     static (FinalSpec Spec, List<(int Case, int Row, OutputAtom Atom)> Rows) Spec(Network network, VnnProperty p, List<int> cases)
     {
         var rows = cases.SelectMany(k => p.Cases[k].Atoms.Select(a => (Case: k, Atom: a))).Select((r, i) => (r.Case, i, r.Atom)).ToList();
-        var a = tensor(rows.SelectMany(r => r.Atom.Coefficients).Select(v => (float)v).ToArray()).reshape(1, rows.Count, p.Outputs).to(network.Device);
+        var a = tensor(rows.SelectMany(r => r.Atom.Coefficients).Select(v => (float)v).ToArray())
+            .reshape(1, rows.Count, p.Outputs).to(network.Device);
         var c = tensor(rows.Select(r => (float)r.Atom.Constant).ToArray()).reshape(1, rows.Count).to(network.Device);
         var last = (LinearLayer)network.Layers[^1];
-        var spec = new FinalSpec(a.matmul(last.Weight.detach()), a.matmul(last.Bias.detach().unsqueeze(1)).squeeze(2) + c, NeedUpper: false);
+        var spec = new FinalSpec(a.matmul(last.Weight.detach()), a.matmul(last.Bias.detach().unsqueeze(1)).squeeze(2) + c,
+            NeedUpper: false);
         return (spec, rows);
     }
 
@@ -286,7 +300,8 @@ public sealed class PropertyVerifier(VerifyOptions options)
                 problem.Cancel = cancel;
                 lower = TriangleLpEngine.Solve(problem, 0).Lower; // dual bounds with their margin already subtracted
             }
-            else lower = relaxation.Engine.Bound(network, region, spec, recordLayers: false).Lower.to(float64).cpu().data<double>().ToArray();
+            else lower = relaxation.Engine.Bound(network, region, spec, recordLayers: false)
+                .Lower.to(float64).cpu().data<double>().ToArray();
             foreach (var (k, row, atom) in rows)
                 if (lower[row] > Margin(network, p.Cases[k], atom) && !proven.Contains(k)) proven.Add(k);
         }
@@ -314,7 +329,8 @@ public sealed class PropertyVerifier(VerifyOptions options)
             // Any point the solver found is tried against every case of the unit (checked in float64).
             foreach (var point in sample.Minimizers.Append(sample.Counterexample).OfType<double[]>())
                 foreach (int k in cases)
-                    if (Check(network, p.Cases[k], point) is { } y) return new StageResult(proven, new Found(k, Clamp(p.Cases[k], point), y));
+                    if (Check(network, p.Cases[k], point) is { } y)
+                        return new StageResult(proven, new Found(k, Clamp(p.Cases[k], point), y));
             foreach (var (k, row, atom) in rows)
                 if (sample.Lower[row] > Margin(network, p.Cases[k], atom) && !proven.Contains(k)) proven.Add(k);
             timedOut |= sample.Status == MilpStatus.TimedOut;

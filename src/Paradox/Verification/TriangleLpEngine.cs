@@ -30,7 +30,8 @@ public sealed class TriangleLpEngine : IBoundEngine
         return problem.ToResult(results, recordLayers);
     }
 
-    internal static ParallelOptions Options() => new() { MaxDegreeOfParallelism = Math.Max(1, Math.Min(Environment.ProcessorCount, get_num_threads())) };
+    internal static ParallelOptions Options() =>
+        new() { MaxDegreeOfParallelism = Math.Max(1, Math.Min(Environment.ProcessorCount, get_num_threads())) };
 
     /// <summary>The triangle LP of sample <paramref name="b"/>.</summary>
     internal static SampleBounds Solve(Problem p, int b)
