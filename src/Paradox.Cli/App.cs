@@ -9,8 +9,10 @@ public static class App
     public static RootCommand BuildRoot()
     {
         // System.CommandLine names the root after the running file (Paradox.Cli.dll); help and usage should say `paradox`.
-        typeof(RootCommand).GetField("_executableName", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)?.SetValue(null, "paradox");
-        var root = new RootCommand("Paradox: certified training of neural networks with convex relaxations, and the three properties (tightness, continuity, sensitivity) that explain why tighter relaxations often train worse.");
+        typeof(RootCommand).GetField("_executableName", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
+            ?.SetValue(null, "paradox");
+        var root = new RootCommand("Paradox: certified training of neural networks with convex relaxations, and the three properties " +
+            "(tightness, continuity, sensitivity) that explain why tighter relaxations often train worse.");
         root.Options.Add(Cli.Seed);
         root.Options.Add(Cli.Threads);
         root.Options.Add(Cli.Device);

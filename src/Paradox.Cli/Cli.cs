@@ -28,7 +28,8 @@ public static class Cli
     public static Option<T> Option<T>(string name, string description, T defaultValue) =>
         Option(name, description, defaultValue, hasDefault: true);
 
-    public static readonly Option<long> Seed = Global(Option("seed", "Random seed; the same seed and thread count give bit-identical results", 0L));
+    public static readonly Option<long> Seed =
+        Global(Option("seed", "Random seed; the same seed and thread count give bit-identical results", 0L));
     public static readonly Option<int?> Threads = Global(Option<int?>("threads", "Threads libtorch may use (default: all cores)"));
     public static readonly Option<string> Device = Global(Option("device", "cpu, cuda, or auto (cuda when available)", "cpu"));
 

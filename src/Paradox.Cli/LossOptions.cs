@@ -32,7 +32,8 @@ public sealed class LossOptions
     {
         double eps = Checks.Eps(result.GetValue(Eps), finite: true);
         if (result.GetValue(N) < 1) throw new ParadoxException($"--n: must be at least 1 (got {result.GetValue(N)})");
-        var relaxations = RelaxationOptions.ParseTrainable(result.GetValue(Relaxations)!, Variants.Read(result), generator, "--relaxations");
+        var relaxations = RelaxationOptions.ParseTrainable(result.GetValue(Relaxations)!, Variants.Read(result), generator,
+            "--relaxations");
         return (eps, relaxations);
     }
 

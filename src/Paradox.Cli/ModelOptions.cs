@@ -9,11 +9,15 @@ namespace Paradox.Cli;
 /// <summary>Options that name a model and the data it runs on (`--net`, `--dataset`, `--model`, ...).</summary>
 public sealed class ModelOptions
 {
-    public readonly Option<string?> Net = Cli.Option<string?>("net", $"Architecture: {string.Join(", ", Architectures.Names)} (not needed for Paradox checkpoints)");
-    public readonly Option<string?> Dataset = Cli.Option<string?>("dataset", "mnist, fashion-mnist, cifar10 or svhn (not needed for Paradox checkpoints)");
-    public readonly Option<string> Model = Cli.Option<string>("model", "Model file: a PyTorch state_dict (.pt), a Paradox checkpoint (.ckpt) or an ONNX network (.onnx)");
+    public readonly Option<string?> Net = Cli.Option<string?>("net",
+        $"Architecture: {string.Join(", ", Architectures.Names)} (not needed for Paradox checkpoints)");
+    public readonly Option<string?> Dataset = Cli.Option<string?>("dataset",
+        "mnist, fashion-mnist, cifar10 or svhn (not needed for Paradox checkpoints)");
+    public readonly Option<string> Model = Cli.Option<string>("model",
+        "Model file: a PyTorch state_dict (.pt), a Paradox checkpoint (.ckpt) or an ONNX network (.onnx)");
     public readonly Option<bool> Unnormalized = Cli.Option<bool>("unnormalized", "The network has no Normalize layer");
-    public readonly Option<string?> DataDir = Cli.Option<string?>("data-dir", "Directory with the dataset files (default: the standard location)");
+    public readonly Option<string?> DataDir = Cli.Option<string?>("data-dir",
+        "Directory with the dataset files (default: the standard location)");
 
     public ModelOptions(bool modelRequired = true) => Model.Required = modelRequired;
 

@@ -15,7 +15,9 @@ public static class OutputPath
         foreach (var option in outputs)
         {
             if (result.GetResult(option) is null) continue;
-            var path = option is Option<string?> file ? result.GetValue(file) : option is Option<string> named ? result.GetValue(named) : null;
+            var path = option is Option<string?> file
+                ? result.GetValue(file)
+                : option is Option<string> named ? result.GetValue(named) : null;
             if (IsDirectoryOption(option)) OutputCheck.Directory(path, option.Name);
             else OutputCheck.File(path, option.Name);
         }

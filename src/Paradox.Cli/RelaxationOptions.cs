@@ -9,19 +9,25 @@ public sealed class RelaxationOptions
 {
     public readonly Option<string?> CrownVariant = Cli.Option<string?>("crown_variant",
         $"CROWN/DeepPoly ReLU variant: {string.Join(", ", ReluRules.CrownVariants.Keys)}");
-    public readonly Option<double?> SoftSlopeGamma = Cli.Option<double?>("soft_slope_gamma", "Soft lower slope sigmoid(gamma (l/u - u/l)) for zono, deeppoly, crown-ibp");
+    public readonly Option<double?> SoftSlopeGamma = Cli.Option<double?>("soft_slope_gamma",
+        "Soft lower slope sigmoid(gamma (l/u - u/l)) for zono, deeppoly, crown-ibp");
     public readonly Option<double?> ZonoKappa = Cli.Option<double?>("zono_kappa", "Scale DeepZ's crossing slope u/(u-l) by kappa");
-    public readonly Option<double?> LooseboxWiden = Cli.Option<double?>("loosebox_widen", "Loose Box: widen every pre-activation interval by omega (continuous)");
-    public readonly Option<double?> LooseboxRound = Cli.Option<double?>("loosebox_round", "Loose Box: round pre-activation bounds outward with weight omega (discontinuous)");
+    public readonly Option<double?> LooseboxWiden = Cli.Option<double?>("loosebox_widen",
+        "Loose Box: widen every pre-activation interval by omega (continuous)");
+    public readonly Option<double?> LooseboxRound = Cli.Option<double?>("loosebox_round",
+        "Loose Box: round pre-activation bounds outward with weight omega (discontinuous)");
     public readonly Option<double?> DcsPerOne = Cli.Option<double?>("dcs_per_one", "Loose Box rounding: discontinuities per unit (F)");
     public readonly Option<double?> MilpTimeLimit = Cli.Option<double?>("milp_time_limit",
-        $"milp: time limit in seconds per image (all its MILPs; default {Paradox.Verification.MilpEngine.DefaultTimeLimit}); an image not decided in time is not certified");
+        $"milp: time limit in seconds per image (all its MILPs; default {Paradox.Verification.MilpEngine.DefaultTimeLimit}); " +
+        "an image not decided in time is not certified");
     public readonly Option<long?> MilpMaxRelus = Cli.Option<long?>("milp_max_relus",
-        $"milp: refuse networks with more ReLU neurons than this (default {Paradox.Verification.MilpEngine.DefaultMaxRelus}); the complete verifier is for small networks");
+        $"milp: refuse networks with more ReLU neurons than this (default {Paradox.Verification.MilpEngine.DefaultMaxRelus}); " +
+        "the complete verifier is for small networks");
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { CrownVariant, SoftSlopeGamma, ZonoKappa, LooseboxWiden, LooseboxRound, DcsPerOne, MilpTimeLimit, MilpMaxRelus })
+        foreach (var o in new Option[] { CrownVariant, SoftSlopeGamma, ZonoKappa, LooseboxWiden, LooseboxRound, DcsPerOne,
+            MilpTimeLimit, MilpMaxRelus })
             command.Options.Add(o);
     }
 

@@ -23,7 +23,8 @@ public static class Tables
         }
         AnsiConsole.Write(table);
         foreach (var (domain, timedOut) in r.TimedOut)
-            AnsiConsole.MarkupLine(Markup.Escape($"{domain}: {timedOut} of {r.N} images timed out (time limit {r.TimeLimits[domain]} s per image; counted as not certified)"));
+            AnsiConsole.MarkupLine(Markup.Escape($"{domain}: {timedOut} of {r.N} images timed out " +
+                $"(time limit {r.TimeLimits[domain]} s per image; counted as not certified)"));
     }
 
     public static string Percent(double fraction) => (100 * fraction).ToString("0.00") + "%";

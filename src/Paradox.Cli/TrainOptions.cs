@@ -13,8 +13,10 @@ public sealed class TrainOptions
 {
     readonly List<(TrainSetting Setting, Option Option)> options = [];
 
-    public readonly Option<string?> Resume = Cli.Option<string?>("resume", "Continue the run in this run directory from its last checkpoint");
-    public readonly Option<bool> DryRun = Cli.Option<bool>("dry_run", "Print the resolved configuration as JSON and exit without touching any file");
+    public readonly Option<string?> Resume = Cli.Option<string?>("resume",
+        "Continue the run in this run directory from its last checkpoint");
+    public readonly Option<bool> DryRun = Cli.Option<bool>("dry_run",
+        "Print the resolved configuration as JSON and exit without touching any file");
 
     public TrainOptions()
     {
@@ -32,7 +34,8 @@ public sealed class TrainOptions
                 return ListOptions.Create(setting.Name, setting.Description);
             default:
                 var option = Cli.Option<string?>(setting.Name, setting.Description);
-                if (!setting.RequiredByCert && setting.DefaultText is { } text) option.DefaultValueFactory = _ => text;   // shown by --help, never read
+                if (!setting.RequiredByCert && setting.DefaultText is { } text)
+                    option.DefaultValueFactory = _ => text;   // shown by --help, never read
                 return option;
         }
     }
@@ -59,8 +62,10 @@ public sealed class TrainOptions
                 _ => throw new InvalidOperationException(option.Name),
             }));
         }
-        if (result.GetResult(Cli.Seed) is { Implicit: false }) given.Add(("--seed", [result.GetValue(Cli.Seed).ToString(System.Globalization.CultureInfo.InvariantCulture)]));
-        if (result.GetValue(Cli.Threads) is { } threads) given.Add(("--threads", [threads.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+        if (result.GetResult(Cli.Seed) is { Implicit: false })
+            given.Add(("--seed", [result.GetValue(Cli.Seed).ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+        if (result.GetValue(Cli.Threads) is { } threads)
+            given.Add(("--threads", [threads.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
         if (result.GetResult(Cli.Device) is { Implicit: false }) given.Add(("--device", [result.GetValue(Cli.Device)!]));
         return given;
     }

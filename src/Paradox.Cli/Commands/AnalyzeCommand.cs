@@ -23,14 +23,17 @@ public static class AnalyzeCommand
     public static Command Create()
     {
         var model = new ModelOptions();
-        var relaxations = Cli.Option("relaxations", "Relaxations to compare (each `name[:variant][:key=value]`)", "box,hbox,zono,deeppoly,crown-ibp");
+        var relaxations = Cli.Option("relaxations", "Relaxations to compare (each `name[:variant][:key=value]`)",
+            "box,hbox,zono,deeppoly,crown-ibp");
         var tightness = Cli.Option<string?>("tightness_relaxations",
-            "Relaxations for tightness with image counts (`name@N`); default: the study's box, hbox@90, crown-ibp, zono@60, deeppoly@30 for the default relaxations, else each at --tightness_n");
+            "Relaxations for tightness with image counts (`name@N`); default: the study's box, hbox@90, crown-ibp, zono@60, " +
+            "deeppoly@30 for the default relaxations, else each at --tightness_n");
         var tightnessN = Cli.Option("tightness_n", "Test images for tightness", 1000);
         var eps = Cli.Option("eps", "Radius of the certified loss for continuity, sensitivity and the landscape", 0.1);
         var n = Cli.Option("n", "Test images in the loss batch for continuity, sensitivity and the landscape", 100);
         var directions = Cli.Option("directions", "Random directions for continuity and sensitivity", 3);
-        var trained = Cli.Option<string?>("trained", "Models trained with each relaxation, `name=FILE,...`: their certified accuracy at --certify_eps");
+        var trained = Cli.Option<string?>("trained",
+            "Models trained with each relaxation, `name=FILE,...`: their certified accuracy at --certify_eps");
         var certifyEps = Cli.Option<double?>("certify_eps", "Radius for the certified accuracy of --trained models (default --eps)");
         var certifyN = Cli.Option("certify_n", "Test images for the certified accuracy of --trained models", 1000);
         var output = Cli.Option("out", "Output directory (report.md, report.json, plots, cached steps)", "analysis");
@@ -84,8 +87,10 @@ public static class AnalyzeCommand
                     () => AnalysisSteps.Landscape(subject, names, e, images, Out("landscape.png"), Out("landscape.csv"), ProgressBar.Run)),
             };
             foreach (var (name, file) in trainedModels)
-                steps.Add(new($"certified {name}", $"certified-{Safe(name)}.json", AnalysisSteps.Key(common, file, name, certifyAt, certifyImages),
-                    () => AnalysisSteps.Certify(subject with { ModelPath = file }, name, certifyAt, certifyImages, Out($"certified-{Safe(name)}.json"), ProgressBar.Run)));
+                steps.Add(new($"certified {name}", $"certified-{Safe(name)}.json",
+                    AnalysisSteps.Key(common, file, name, certifyAt, certifyImages),
+                    () => AnalysisSteps.Certify(subject with { ModelPath = file }, name, certifyAt, certifyImages,
+                        Out($"certified-{Safe(name)}.json"), ProgressBar.Run)));
 
             for (int i = 0; i < steps.Count; i++)
             {
@@ -166,8 +171,10 @@ public static class AnalyzeCommand
         md.AppendLine($"Reference network: {tightness["network"]} (`{modelPath}`). Tightness: 100 x mean certified radius on the first " +
             $"{tightness["n"]} test images (bisection on [0, {tightness["eps_max"]}], {tightness["halvings"]} halvings). " +
             $"Continuity and sensitivity: the certified loss at eps {sensitivity["eps"]} on {sensitivity["n"]} test images, along " +
-            $"{sensitivity["directions"]} filter-normalised weight-space directions; sensitivity is relative to the natural loss (1 = as sensitive).").AppendLine();
-        md.AppendLine("| Relaxation | Tightness | Continuous (theory) | Jumps found (empirical) | Sensitivity (perturbation) | Curvature | Gradient-norm ratio | Certified (trained model) |");
+            $"{sensitivity["directions"]} filter-normalised weight-space directions; sensitivity is relative to the natural loss " +
+            "(1 = as sensitive).").AppendLine();
+        md.AppendLine("| Relaxation | Tightness | Continuous (theory) | Jumps found (empirical) | Sensitivity (perturbation) | " +
+            "Curvature | Gradient-norm ratio | Certified (trained model) |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         var table = new JsonArray();
         foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -182,8 +189,9 @@ public static class AnalyzeCommand
             double? curvature = row?["curvature"]?["median"] is JsonValue q && q.TryGetValue<double>(out var qv) ? qv : null;
             double? gradient = row?["gradient_norm_ratio"] is JsonValue g && g.TryGetValue<double>(out var gv) ? gv : null;
             double? cert = certified.TryGetValue(name, out var cj) && cj["certified"]?[name] is { } cv ? (double)cv : null;
-            md.AppendLine($"| {name} | {Fmt(tight, "0.000")} | {(continuous is null ? "" : continuous.Value ? "yes" : "no")} | {(jumps?.ToString() ?? "")} | " +
-                $"{Fmt(perturbation, "0.00")} | {Fmt(curvature, "0.00")} | {Fmt(gradient, "0.00")} | {(cert is null ? "" : (100 * cert.Value).ToString("0.0") + "%")} |");
+            md.AppendLine($"| {name} | {Fmt(tight, "0.000")} | {(continuous is null ? "" : continuous.Value ? "yes" : "no")} | " +
+                $"{(jumps?.ToString() ?? "")} | {Fmt(perturbation, "0.00")} | {Fmt(curvature, "0.00")} | {Fmt(gradient, "0.00")} | " +
+                $"{(cert is null ? "" : (100 * cert.Value).ToString("0.0") + "%")} |");
             table.Add(new JsonObject
             {
                 ["relaxation"] = name, ["tightness"] = tight, ["continuous_theory"] = continuous, ["jumps_found"] = jumps,
@@ -207,7 +215,8 @@ public static class AnalyzeCommand
             ["continuity"] = continuity.DeepClone(),
             ["sensitivity"] = sensitivity.DeepClone(),
             ["certified"] = new JsonObject(certified.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.DeepClone()))),
-            ["files"] = new JsonArray("report.md", "tightness.json", "continuity.json", "sensitivity.json", "landscape.png", "landscape.csv"),
+            ["files"] = new JsonArray(
+                "report.md", "tightness.json", "continuity.json", "sensitivity.json", "landscape.png", "landscape.csv"),
         };
         return new Report(json, md.ToString());
     }

@@ -16,7 +16,8 @@ public static class CertifyCommand
         var relax = new RelaxationOptions();
         var pgd = new PgdFlags();
         var eps = Cli.Option("eps", "L-infinity radius (pixels in [0,1])", 0.1);
-        var domains = Cli.Option("domains", $"Comma-separated verification domains, each `name[:variant][:key=value]`: {RelaxationCatalog.Names}", "box");
+        var domains = Cli.Option("domains",
+            $"Comma-separated verification domains, each `name[:variant][:key=value]`: {RelaxationCatalog.Names}", "box");
         var n = Cli.Option<int?>("n", "Certify only the first N test images");
         var batch = Cli.Option("batch_size", "Images per batch", 100);
         var spec = Cli.Option("C", "Specification: diffs (elision) or eye", "diffs");

@@ -15,14 +15,17 @@ public static class ContinuityCommand
         var relax = new RelaxationOptions();
         var defaults = new ContinuitySettings();
         var search = defaults.JumpSearch;
-        var relaxations = Cli.Option("relaxations", $"Comma-separated relaxations, each `name[:variant][:key=value]`: {RelaxationCatalog.Names}", "box,hbox,zono,deeppoly,crown-ibp");
+        var relaxations = Cli.Option("relaxations",
+            $"Comma-separated relaxations, each `name[:variant][:key=value]`: {RelaxationCatalog.Names}",
+            "box,hbox,zono,deeppoly,crown-ibp");
         var eps = Cli.Option("eps", "L-infinity radius of the certified loss (pixels in [0,1])", 0.1);
         var n = Cli.Option("n", "The batch: the first N test images", 100);
         var directions = Cli.Option("directions", "Random filter-normalised directions in weight space", 3);
         var points = Cli.Option("points", "Grid points per direction", defaults.Points);
         var span = Cli.Option("span", "The grid covers t in [-span, span]", defaults.Span);
         var refinements = Cli.Option("refinements", "Halvings of every bisected grid interval", search.Refinements);
-        var probes = Cli.Option("probes", "Grid intervals per direction bisected at random (finds jumps too small to stand out on the grid)", search.Probes);
+        var probes = Cli.Option("probes",
+            "Grid intervals per direction bisected at random (finds jumps too small to stand out on the grid)", search.Probes);
         var theoryOnly = Cli.Option<bool>("theory-only", "Print the derived theory only (no model needed)");
         var json = Cli.Option<string?>("json", "Write theory and empirical results as JSON to this file");
         var command = new Command("continuity", $"""
@@ -71,12 +74,14 @@ public static class ContinuityCommand
             var x = data.Images.to(device);
             var y = data.Labels.to(device);
             using var directionGenerator = Cli.Generator(result);
-            var lines = Enumerable.Range(0, directionCount).Select(_ => ParameterDirection.FilterNormalized(network, directionGenerator)).ToList();
+            var lines = Enumerable.Range(0, directionCount)
+                .Select(_ => ParameterDirection.FilterNormalized(network, directionGenerator)).ToList();
             try
             {
                 var empirical = Continuity.Measure(network, chosen, x, y, e, lines, settings, seed, generator,
                     (title, budget, work) => ProgressBar.Run(title, budget, work));
-                var run = new ContinuityRun(network.Architecture, network.Dataset.Name, result.GetValue(model.Model)!, data.Count, e, directionCount, settings, seed);
+                var run = new ContinuityRun(network.Architecture, network.Dataset.Name, result.GetValue(model.Model)!, data.Count, e,
+                    directionCount, settings, seed);
                 ContinuityView.PrintTheory(theory);
                 ContinuityView.PrintEmpirical(run, theory, empirical);
                 if (result.GetValue(json) is { } path) ResultJson.Write(path, ContinuityJson.ToJson(theory, empirical, run));

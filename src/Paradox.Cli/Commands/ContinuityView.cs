@@ -18,7 +18,8 @@ public static class ContinuityView
         foreach (var v in theory)
         {
             if (v.StabiliserSteps.Count > 0)
-                AnsiConsole.WriteLine($"  {v.Relaxation}: only stabiliser-sized steps (D in u - l + D; relative size <= {v.StabiliserSteps.Max(s => s.Size):G2}) at {string.Join(", ", v.StabiliserSteps.Select(s => s.At).Distinct())}");
+                AnsiConsole.WriteLine($"  {v.Relaxation}: only stabiliser-sized steps (D in u - l + D; relative size <= " +
+                    $"{v.StabiliserSteps.Max(s => s.Size):G2}) at {string.Join(", ", v.StabiliserSteps.Select(s => s.At).Distinct())}");
             if (v.Note is { } note) AnsiConsole.WriteLine($"  {v.Relaxation}: {note}");
         }
     }
@@ -27,18 +28,20 @@ public static class ContinuityView
     {
         var s = run.Settings;
         var table = new Table()
-            .Title(Markup.Escape($"continuity found: {run.Net} on {run.Dataset}, {run.N} test images, eps = {run.Eps}, {run.Directions} direction{(run.Directions == 1 ? "" : "s")} x {s.Points} points on t in [-{s.Span}, {s.Span}]"))
+            .Title(Markup.Escape($"continuity found: {run.Net} on {run.Dataset}, {run.N} test images, eps = {run.Eps}, " +
+                $"{run.Directions} direction{(run.Directions == 1 ? "" : "s")} x {s.Points} points on t in [-{s.Span}, {s.Span}]"))
             .AddColumn("relaxation").AddColumn(Right("jumps found")).AddColumn(Right("per unit t (>=)")).AddColumn(Right("largest jump"))
             .AddColumn(Right("directions with a jump")).AddColumn("agrees with theory").AddColumn(Right("evals")).AddColumn(Right("s"));
         foreach (var (v, r) in theory.Zip(empirical))
             table.AddRow(Markup.Escape(r.Relaxation), r.JumpsFound.ToString(), Number(r.PerUnitLength), Number(r.LargestJump),
-                $"{r.DirectionsWithJump} / {r.Lines.Count}", Markup.Escape(ContinuityAgreement.Compare(v, r).Short), r.Evaluations.ToString(),
-                r.Seconds.ToString("0", CultureInfo.InvariantCulture));
+                $"{r.DirectionsWithJump} / {r.Lines.Count}", Markup.Escape(ContinuityAgreement.Compare(v, r).Short),
+                r.Evaluations.ToString(), r.Seconds.ToString("0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
         foreach (var (v, r) in theory.Zip(empirical))
             if (ContinuityAgreement.Compare(v, r) is { Agrees: false } disagreement)
                 AnsiConsole.WriteLine($"  {r.Relaxation}: {disagreement.Text}");
-        AnsiConsole.WriteLine($"  per unit t: a lower bound, at most 1 / grid step = {(s.Points - 1) / (2 * s.Span):G3} (each grid interval counts once)");
+        AnsiConsole.WriteLine($"  per unit t: a lower bound, at most 1 / grid step = {(s.Points - 1) / (2 * s.Span):G3} " +
+            "(each grid interval counts once)");
     }
 
     /// <summary>"l = 0: lower slope 1, upper offset 1; |l| = |u|: lower slope 1", or "-" when there are none.</summary>

@@ -33,8 +33,8 @@ public static class DoctorCommand
             foreach (var group in verdict.Report.Checks.GroupBy(c => c.Kernel))
             {
                 var worst = group.MaxBy(c => c.WorstRatio)!;
-                Console.WriteLine($"{group.Key,-24} {(group.All(c => c.Passed) ? "ok" : "WRONG"),-6} {worst.MaxError,10:G3} {worst.Tolerance,10:G3} " +
-                    $"{group.Count(),6}  {worst.Case}");
+                Console.WriteLine($"{group.Key,-24} {(group.All(c => c.Passed) ? "ok" : "WRONG"),-6} {worst.MaxError,10:G3} " +
+                    $"{worst.Tolerance,10:G3} {group.Count(),6}  {worst.Case}");
             }
             Console.WriteLine($"self-check: {verdict.Report.Checks.Count} checks in {verdict.Report.Milliseconds:F0} ms");
             Console.WriteLine(verdict.Sound ? "verdict:    every kernel holds; bounds are computed with sound kernels"
@@ -48,7 +48,8 @@ public static class DoctorCommand
     static IEnumerable<string> Settings(KernelVerdict verdict)
     {
         yield return "NNPACK off (cannot initialise on these CPUs)";
-        yield return $"oneDNN {(verdict.OneDnnEnabled ? "on" : "off")} ({TorchRuntime.OneDnnVariable}={verdict.Mode.ToString().ToLowerInvariant()})";
+        yield return $"oneDNN {(verdict.OneDnnEnabled ? "on" : "off")} " +
+            $"({TorchRuntime.OneDnnVariable}={verdict.Mode.ToString().ToLowerInvariant()})";
         foreach (var note in TorchRuntime.ProcessNotes) yield return note;
     }
 

@@ -11,7 +11,8 @@ public static class ExportCommand
         var model = new ModelOptions();
         var output = Cli.Option<string>("onnx", "The ONNX file to write");
         output.Required = true;
-        var command = new Command("export", "Write a model as ONNX (opset 13): Normalize as Sub/Div, Linear as Gemm, Conv2d as Conv, ReLU as Relu.");
+        var command = new Command("export",
+            "Write a model as ONNX (opset 13): Normalize as Sub/Div, Linear as Gemm, Conv2d as Conv, ReLU as Relu.");
         model.AddTo(command);
         command.Options.Add(output);
         command.SetBody(result =>
@@ -21,7 +22,8 @@ public static class ExportCommand
             var device = Cli.ConfigureRuntime(result);
             using var network = model.LoadNetwork(result, device);
             OnnxExporter.Save(network, path);
-            Console.WriteLine($"wrote {path}: {network.Architecture}, input [{string.Join(", ", network.Layers[0].InputShape)}], {network.NumClasses} outputs");
+            Console.WriteLine($"wrote {path}: {network.Architecture}, input [{string.Join(", ", network.Layers[0].InputShape)}], " +
+                $"{network.NumClasses} outputs");
             return 0;
         });
         return command;

@@ -18,12 +18,14 @@ public static class InfoCommand
             var device = Cli.ConfigureRuntime(result);
             using var network = model.LoadNetwork(result, device);
             var table = new Table().Title($"{network.Architecture} ({network.Dataset.Name}{(network.Normalized ? "" : ", unnormalized")})")
-                .AddColumn("index").AddColumn("layer").AddColumn("input").AddColumn("output").AddColumn(new TableColumn("parameters").RightAligned());
+                .AddColumn("index").AddColumn("layer").AddColumn("input").AddColumn("output")
+                .AddColumn(new TableColumn("parameters").RightAligned());
             for (int i = 0; i < network.Layers.Count; i++)
             {
                 var layer = network.Layers[i];
                 long count = layer.Parameters().Sum(p => p.Value.numel());
-                table.AddRow(i.ToString(), Markup.Escape(layer.Describe()), Shape(layer.InputShape), Shape(layer.OutputShape), count == 0 ? "" : count.ToString("N0"));
+                table.AddRow(i.ToString(), Markup.Escape(layer.Describe()), Shape(layer.InputShape), Shape(layer.OutputShape),
+                    count == 0 ? "" : count.ToString("N0"));
             }
             AnsiConsole.Write(table);
             Console.WriteLine($"parameters: {network.ParameterCount:N0}");

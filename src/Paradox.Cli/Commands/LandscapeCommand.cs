@@ -11,7 +11,8 @@ public static class LandscapeCommand
     public static Command Create()
     {
         var loss = new LossOptions();
-        var dims = Cli.Option("dims", "1: losses along one direction (one curve each); 2: on a plane of two directions (one heat map each)", 1);
+        var dims = Cli.Option("dims",
+            "1: losses along one direction (one curve each); 2: on a plane of two directions (one heat map each)", 1);
         var span = Cli.Option("span", "The grid covers t in [-span, span] along each direction", 1.0);
         var points = Cli.Option<int?>("points", "Grid points per direction (default 51 for 1-D, 21 for 2-D)");
         var natural = Cli.Option<bool>("include-natural", "Also plot the natural cross-entropy");
@@ -43,14 +44,16 @@ public static class LandscapeCommand
 
             using var subject = loss.Load(result, device, eps, relaxations);
             var losses = subject.Losses(result.GetValue(natural));
-            var title = $"{Path.GetFileName(result.GetValue(loss.Model.Model))}: {subject.Network.Architecture} on {subject.Network.Dataset.Name}, eps = {eps}, {subject.Images} images";
+            var title = $"{Path.GetFileName(result.GetValue(loss.Model.Model))}: {subject.Network.Architecture} on " +
+                $"{subject.Network.Dataset.Name}, eps = {eps}, {subject.Images} images";
             using var d1 = ParameterDirection.FilterNormalized(subject.Network, generator);
             string csvText;
             byte[] picture;
             Action printSummary;
             if (d == 1)
             {
-                var line = ProgressBar.Run("landscape 1-D", grid.Length, advance => LossLandscape.Line(subject.Network, losses, d1, grid, advance));
+                var line = ProgressBar.Run("landscape 1-D", grid.Length,
+                    advance => LossLandscape.Line(subject.Network, losses, d1, grid, advance));
                 csvText = LandscapeCsv.Format(line);
                 picture = LandscapePlot.Render(line, title, result.GetValue(log));
                 printSummary = () => PrintSummary(line.Names, line.Losses, grid, line.Losses.Select(SuspectedJumps.Find).ToList());
@@ -58,7 +61,8 @@ public static class LandscapeCommand
             else
             {
                 using var d2 = ParameterDirection.FilterNormalized(subject.Network, generator);
-                var plane = ProgressBar.Run("landscape 2-D", grid.Length * grid.Length, advance => LossLandscape.Plane(subject.Network, losses, d1, d2, grid, grid, advance));
+                var plane = ProgressBar.Run("landscape 2-D", grid.Length * grid.Length,
+                    advance => LossLandscape.Plane(subject.Network, losses, d1, d2, grid, grid, advance));
                 csvText = LandscapeCsv.Format(plane);
                 picture = LandscapePlot.Render(plane, title, result.GetValue(log));
                 printSummary = () => PrintSummary(plane.Names, plane.Losses.Select(v => v.Cast<double>().ToArray()).ToArray(), grid, null);

@@ -19,21 +19,32 @@ public static class ReproduceCommand
 {
     sealed class Options
     {
-        public readonly Option<string> Grid = Recursive(Cli.Option("grid", "The grid definition (JSON): runs, tables, profiles, cost model", "experiments/paper-grid.json"));
+        public readonly Option<string> Grid = Recursive(Cli.Option("grid",
+            "The grid definition (JSON): runs, tables, profiles, cost model", "experiments/paper-grid.json"));
         public readonly Option<string> Profile = Recursive(Cli.Option("profile",
-            "Profile of the grid: full (the paper's settings), cpu2 (one 2-core machine: the full training set, every epoch-based setting x0.1, "
-            + "all 10,000 test images; Table 2 on MNIST and FashionMNIST, the MNIST CONV column alone about 8 hours at today's engine speed) "
-            + "or smoke (seconds)", "cpu2"));
-        public readonly Option<string[]> Tables = Recursive(ListOptions.Create("tables", "Tables to run, e.g. table2,table3,table4 (default: the profile's)"));
-        public readonly Option<string[]> Datasets = Recursive(ListOptions.Create("datasets", "Only runs on these datasets, e.g. mnist,fashion-mnist, or all (default: the profile's)"));
-        public readonly Option<string?> Only = Recursive(Cli.Option<string?>("only", "Only runs whose grid label matches this regular expression (e.g. 'FC-(box|hbox)$')"));
-        public readonly Option<string?> MainDir = Recursive(Cli.Option<string?>("main_dir", "Directory of the runs, runs.db and report.* (default: runs/reproduce-<profile>)"));
-        public readonly Option<string?> DataDir = Recursive(Cli.Option<string?>("data-dir", "Directory with the dataset files, passed to every run (default: the standard locations)"));
-        public readonly Option<bool> DryRun = Cli.Option<bool>("dry_run", "List the runs with their resolved settings, state and estimated time; run nothing (with --emit: print the script)");
-        public readonly Option<string?> Emit = Cli.Option<string?>("emit", "Write a job script instead of training: slurm (a job array, one run per task) or parallel (commands for GNU parallel)");
-        public readonly Option<int?> CpusPerTask = Cli.Option<int?>("cpus_per_task", "--emit slurm: cores per array task (default: --threads, else 2)");
-        public readonly Option<int> Workers = Cli.Option("workers", "Train this many grid runs at once on this machine (child processes, --threads split between them)", 1);
-        public readonly Option<string[]> From = ListOptions.Create("from", "reproduce report: more directories holding run directories trained elsewhere and copied back (DIR/<run> or DIR/*/<run>)");
+            "Profile of the grid: full (the paper's settings), cpu2 (one 2-core machine: the full training set, every epoch-based "
+            + "setting x0.1, all 10,000 test images; Table 2 on MNIST and FashionMNIST, the MNIST CONV column alone about 8 hours "
+            + "at today's engine speed) or smoke (seconds)", "cpu2"));
+        public readonly Option<string[]> Tables = Recursive(ListOptions.Create("tables",
+            "Tables to run, e.g. table2,table3,table4 (default: the profile's)"));
+        public readonly Option<string[]> Datasets = Recursive(ListOptions.Create("datasets",
+            "Only runs on these datasets, e.g. mnist,fashion-mnist, or all (default: the profile's)"));
+        public readonly Option<string?> Only = Recursive(Cli.Option<string?>("only",
+            "Only runs whose grid label matches this regular expression (e.g. 'FC-(box|hbox)$')"));
+        public readonly Option<string?> MainDir = Recursive(Cli.Option<string?>("main_dir",
+            "Directory of the runs, runs.db and report.* (default: runs/reproduce-<profile>)"));
+        public readonly Option<string?> DataDir = Recursive(Cli.Option<string?>("data-dir",
+            "Directory with the dataset files, passed to every run (default: the standard locations)"));
+        public readonly Option<bool> DryRun = Cli.Option<bool>("dry_run",
+            "List the runs with their resolved settings, state and estimated time; run nothing (with --emit: print the script)");
+        public readonly Option<string?> Emit = Cli.Option<string?>("emit",
+            "Write a job script instead of training: slurm (a job array, one run per task) or parallel (commands for GNU parallel)");
+        public readonly Option<int?> CpusPerTask = Cli.Option<int?>("cpus_per_task",
+            "--emit slurm: cores per array task (default: --threads, else 2)");
+        public readonly Option<int> Workers = Cli.Option("workers",
+            "Train this many grid runs at once on this machine (child processes, --threads split between them)", 1);
+        public readonly Option<string[]> From = ListOptions.Create("from",
+            "reproduce report: more directories holding run directories trained elsewhere and copied back (DIR/<run> or DIR/*/<run>)");
 
         static Option<T> Recursive<T>(Option<T> option)
         {
@@ -57,7 +68,8 @@ public static class ReproduceCommand
             `paradox train`); running the command again continues. Writes <main_dir>/report.md, report.json and report.csv.
             --seed is ignored: each run has the paper's seed. The device is cuda when available unless --device says otherwise.
             """);
-        foreach (var option in new Option[] { o.Grid, o.Profile, o.Tables, o.Datasets, o.Only, o.MainDir, o.DataDir, o.DryRun, o.Emit, o.CpusPerTask, o.Workers })
+        foreach (var option in new Option[] { o.Grid, o.Profile, o.Tables, o.Datasets, o.Only, o.MainDir, o.DataDir, o.DryRun,
+            o.Emit, o.CpusPerTask, o.Workers })
             command.Options.Add(option);
         var report = new Command("report", """
             Write <main_dir>/report.md, report.json, report.csv and the learning-curve PNGs from the runs done so far (nothing
@@ -77,10 +89,12 @@ public static class ReproduceCommand
         command.SetBody(result =>
         {
             var emit = result.GetValue(o.Emit);
-            if (emit is not null and not "slurm" and not "parallel") throw new ParadoxException($"--emit: unknown kind '{emit}' (expected slurm or parallel)");
+            if (emit is not null and not "slurm" and not "parallel")
+                throw new ParadoxException($"--emit: unknown kind '{emit}' (expected slurm or parallel)");
             int workers = result.GetValue(o.Workers);
             if (workers < 1) throw new ParadoxException($"--workers: must be at least 1 (got {workers})");
-            if (result.GetValue(o.CpusPerTask) is < 1) throw new ParadoxException($"--cpus_per_task: must be at least 1 (got {result.GetValue(o.CpusPerTask)})");
+            if (result.GetValue(o.CpusPerTask) is < 1)
+                throw new ParadoxException($"--cpus_per_task: must be at least 1 (got {result.GetValue(o.CpusPerTask)})");
             var plan = Plan.Read(result, o);
             if (emit is not null) return plan.Emit(emit, result.GetValue(o.CpusPerTask), result.GetValue(o.DryRun));
             plan.Print();
@@ -114,7 +128,10 @@ public static class ReproduceCommand
             if (result.GetValue(o.Only) is { } pattern)
             {
                 try { only = new Regex(pattern, RegexOptions.CultureInvariant); }
-                catch (ArgumentException e) { throw new ParadoxException($"--only: '{pattern}' is not a regular expression ({e.Message})"); }
+                catch (ArgumentException e)
+                {
+                    throw new ParadoxException($"--only: '{pattern}' is not a regular expression ({e.Message})");
+                }
             }
             var mainDir = result.GetValue(o.MainDir) ?? Path.Combine("runs", $"reproduce-{profile.Name}");
             OutputCheck.Directory(mainDir, "--main_dir");
@@ -151,16 +168,23 @@ public static class ReproduceCommand
                     : $"--datasets: no run of {string.Join(", ", tables)} is on {string.Join(", ", datasets ?? [])}");
             var call = new ReproduceCall(Path.GetFullPath(result.GetValue(o.Grid)!), profile.Name, tables, Path.GetFullPath(mainDir),
                 dataDir is null ? null : Path.GetFullPath(dataDir), result.GetResult(Cli.Device) is { Implicit: false } ? device : null);
-            return new Plan { Grid = grid, Profile = profile, Tables = tables, MainDir = mainDir, Runs = runs, Threads = threads, Call = call };
+            return new Plan
+            {
+                Grid = grid, Profile = profile, Tables = tables, MainDir = mainDir, Runs = runs, Threads = threads, Call = call
+            };
         }
 
         static string DatasetName(string name)
         {
             try { return DatasetInfo.Parse(name).Name; }
-            catch (ParadoxException) { throw new ParadoxException($"--datasets: unknown dataset '{name}' (expected mnist, fashion-mnist, svhn, cifar10 or all)"); }
+            catch (ParadoxException)
+            {
+                throw new ParadoxException($"--datasets: unknown dataset '{name}' (expected mnist, fashion-mnist, svhn, cifar10 or all)");
+            }
         }
 
-        /// <summary>The configuration `paradox cert` resolves <paramref name="tokens"/> to: the same option table, the same checks.</summary>
+        /// <summary>The configuration `paradox cert` resolves <paramref name="tokens"/> to: the same option table, the
+        /// same checks.</summary>
         static TrainConfig ParseCert(string[] tokens, string source)
         {
             var (config, notices) = TrainSettings.Resolve(FlagTokens.Groups(tokens, source), certCompat: true);
@@ -188,7 +212,8 @@ public static class ReproduceCommand
         public void Print()
         {
             // plain aligned columns: the plan is read in logs as often as on a terminal, and a wide table must not wrap
-            var rows = new List<string[]> { new[] { "#", "label", "cell", "train -> verify", "epochs (warm-up+ramp, lr)", "images x batch", "tests", "estimate", "state" } };
+            var rows = new List<string[]> { new[] { "#", "label", "cell", "train -> verify", "epochs (warm-up+ramp, lr)",
+                "images x batch", "tests", "estimate", "state" } };
             int k = 0;
             var reasons = new List<string>();
             foreach (var r in Runs)
@@ -216,7 +241,8 @@ public static class ReproduceCommand
             Console.WriteLine($"{Runs.Count} runs of {string.Join(", ", Tables)}, profile {Profile.Name}, in {Path.GetFullPath(MainDir)}");
             var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
             foreach (var row in rows)
-                Console.WriteLine(string.Join("  ", row.Select((cell, i) => i == 0 ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))).TrimEnd());
+                Console.WriteLine(string.Join("  ", row.Select((cell, i) => i == 0 ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i])))
+                    .TrimEnd());
             for (int i = 0; i < reasons.Count; i++) Console.WriteLine($"skip ({i + 1}): {reasons[i]}");
             var todo = Runs.Where(r => State(r) is "new" or "resume").ToList();
             double total = todo.Sum(r => r.Estimate?.Seconds ?? 0);
@@ -232,8 +258,10 @@ public static class ReproduceCommand
             if (c.CrownVariant is { } v) parts.Add(v);
             if (c.SoftSlopeGamma is { } g) parts.Add($"soft={g.ToString(CultureInfo.InvariantCulture)}");
             if (c.LooseboxWiden is { } w) parts.Add($"widen={w.ToString(CultureInfo.InvariantCulture)}");
-            if (c.LooseboxRound is { } r) parts.Add($"round={r.ToString(CultureInfo.InvariantCulture)}:dcs={c.DcsPerOne.ToString(CultureInfo.InvariantCulture)}");
-            if (c.Beta1 != c.Beta2) parts.Add($"beta {c.Beta1.ToString(CultureInfo.InvariantCulture)}->{c.Beta2.ToString(CultureInfo.InvariantCulture)}");
+            if (c.LooseboxRound is { } r)
+                parts.Add($"round={r.ToString(CultureInfo.InvariantCulture)}:dcs={c.DcsPerOne.ToString(CultureInfo.InvariantCulture)}");
+            if (c.Beta1 != c.Beta2)
+                parts.Add($"beta {c.Beta1.ToString(CultureInfo.InvariantCulture)}->{c.Beta2.ToString(CultureInfo.InvariantCulture)}");
             return parts.Count == 0 ? "" : $" ({string.Join(", ", parts)})";
         }
 
@@ -263,7 +291,9 @@ public static class ReproduceCommand
                     catch (Exception ex)
                     {
                         // a failed run (bad data, out of memory, a bug) must not stop the rest of the grid
-                        failures[r.Run.Label] = ex is ParadoxException ? ex.Message.ReplaceLineEndings(" ") : $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
+                        failures[r.Run.Label] = ex is ParadoxException
+                            ? ex.Message.ReplaceLineEndings(" ")
+                            : $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
                         Console.Out.Flush();
                         Console.Error.WriteLine($"error: {r.Run.Label}: {failures[r.Run.Label]}");
                     }
@@ -288,7 +318,8 @@ public static class ReproduceCommand
         {
             var (_, stored) = RunDirectory.Open(RunDir(r));
             if (stored.Hash() != r.Config!.Hash())
-                throw new ParadoxException($"{RunDir(r)} holds a run with other settings than the grid's (config hash {stored.Hash()} != {r.Config.Hash()}); delete it to start the run again");
+                throw new ParadoxException($"{RunDir(r)} holds a run with other settings than the grid's " +
+                    $"(config hash {stored.Hash()} != {r.Config.Hash()}); delete it to start the run again");
             return TrainRunner.Resume(RunDir(r), Threads, r.Config.Device);
         }
 
@@ -326,14 +357,20 @@ public static class ReproduceCommand
             IReadOnlyDictionary<string, int> codes;
             using (var ctrlC = new CtrlC())
             {
-                var jobs = todo.Select(r => (r.Run.Label, Call.Arguments(r.Run.Label, threads.ToString(CultureInfo.InvariantCulture)))).ToList();
-                codes = WorkerPool.ForAssembly(typeof(ReproduceCommand).Assembly.Location).Run(jobs, workers, () => ctrlC.Requested, Console.WriteLine);
+                var jobs = todo.Select(r => (r.Run.Label, Call.Arguments(r.Run.Label, threads.ToString(CultureInfo.InvariantCulture))))
+                    .ToList();
+                codes = WorkerPool.ForAssembly(typeof(ReproduceCommand).Assembly.Location)
+                    .Run(jobs, workers, () => ctrlC.Requested, Console.WriteLine);
                 stop = ctrlC.Requested;
             }
             var failures = codes.Where(c => c.Value is not 0 and not 130).ToDictionary(c => c.Key, c => $"exit code {c.Value}");
             var outcomes = WriteReport(failures);
             Console.WriteLine($"{Summary(outcomes)}; report written to {Path.Combine(MainDir, "report.md")}");
-            if (stop || codes.Values.Contains(130)) { Console.Error.WriteLine("interrupted: run the same command again to continue"); return 130; }
+            if (stop || codes.Values.Contains(130))
+            {
+                Console.Error.WriteLine("interrupted: run the same command again to continue");
+                return 130;
+            }
             foreach (var (label, error) in failures) Console.Error.WriteLine($"failed: {label}: {error}");
             return failures.Count > 0 ? 1 : 0;
         }

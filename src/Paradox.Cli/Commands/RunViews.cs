@@ -47,7 +47,8 @@ static class RunViews
             var config = run.Config;
             var entries = results[run.Label];
             table.AddRow([
-                Markup.Escape(run.Label), Status(run.Status), Markup.Escape(config.Dataset), Markup.Escape(config.Net), Markup.Escape(TrainDomain(config)),
+                Markup.Escape(run.Label), Status(run.Status), Markup.Escape(config.Dataset),
+                Markup.Escape(config.Net), Markup.Escape(TrainDomain(config)),
                 config.EpsTrain?.ToString(CultureInfo.InvariantCulture) ?? "", $"{run.EpochsDone}/{config.NEpochs}",
                 run.StartedAt.ToString(TimeFormat, CultureInfo.InvariantCulture), Duration(run.Duration(now)),
                 .. domains.Select(d => CertifiedCell(entries, d)),
@@ -110,7 +111,10 @@ static class RunViews
     {
         if (run.ResultsJson is null) return null;
         try { return JsonNode.Parse(run.ResultsJson); }
-        catch (JsonException e) { throw new ParadoxException($"runs.db: the results of run {run.Label} are not valid JSON ({e.Message})", e); }
+        catch (JsonException e)
+        {
+            throw new ParadoxException($"runs.db: the results of run {run.Label} are not valid JSON ({e.Message})", e);
+        }
     }
 
     static IEnumerable<KeyValuePair<string, JsonNode?>> Certified(JsonObject entry) =>
@@ -141,7 +145,9 @@ static class RunViews
 
     /// <summary>The relaxation a provable run trains with; other modes by name.</summary>
     static string TrainDomain(TrainConfig config) =>
-        config.Mode == TrainMode.TrainProvable ? config.TrainDomain ?? "" : JsonNamingPolicy.KebabCaseLower.ConvertName(config.Mode.ToString());
+        config.Mode == TrainMode.TrainProvable
+            ? config.TrainDomain ?? ""
+            : JsonNamingPolicy.KebabCaseLower.ConvertName(config.Mode.ToString());
 
     static string Status(RunStatus status) => status switch
     {
@@ -156,7 +162,8 @@ static class RunViews
         : t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes:00}m"
         : $"{(int)t.TotalMinutes}m {t.Seconds:00}s";
 
-    static string Number(JsonNode? node) => node is JsonValue v && v.TryGetValue(out double d) ? d.ToString(CultureInfo.InvariantCulture) : "?";
+    static string Number(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue(out double d) ? d.ToString(CultureInfo.InvariantCulture) : "?";
 
     static string Percent(JsonNode? fraction) => fraction is JsonValue v && v.TryGetValue(out double d) ? Tables.Percent(d) : "?";
 

@@ -21,7 +21,8 @@ public static class RunsCommand
         var net = Cli.Option<string?>("net", "Only runs of this architecture");
         var domain = Cli.Option<string?>("domain", "Only runs trained with this relaxation (crown includes crown:soft)");
         var json = Cli.Option<bool>("json", "Print the runs as JSON");
-        var command = new Command("runs", "List the training runs recorded in <main_dir>/runs.db (a run left running by a process that died is listed as killed).");
+        var command = new Command("runs",
+            "List the training runs recorded in <main_dir>/runs.db (a run left running by a process that died is listed as killed).");
         foreach (var o in new Option[] { mainDir, status, label, dataset, net, domain, json }) command.Options.Add(o);
         command.Subcommands.Add(CreateShow(mainDir));
         command.Subcommands.Add(CreatePlot(mainDir));
@@ -76,15 +77,18 @@ public static class RunsCommand
         command.SetBody(result =>
         {
             var file = result.GetValue(png) ?? throw new ParadoxException("--png: required (the PNG to write)");
-            if (!file.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new ParadoxException($"--png: {file} does not end in .png");
+            if (!file.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+                throw new ParadoxException($"--png: {file} does not end in .png");
             var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
             if (!Directory.Exists(folder)) throw new ParadoxException($"--png: directory {folder} does not exist");
             using var store = OpenExisting(result.GetValue(mainDir)!);
             var runs = store.List(new RunFilter { Label = result.GetValue(label) });
             if (runs.Count == 0) throw new ParadoxException($"--label: no run in {store.DatabasePath} matches '{result.GetValue(label)}'");
-            var sources = runs.Select(r => new LearningCurveFigures.Source(r.Label, $"{r.Config.Dataset} {r.Config.Net}", Path.Combine(r.RunDir, "metrics.csv")));
+            var sources = runs.Select(r =>
+                new LearningCurveFigures.Source(r.Label, $"{r.Config.Dataset} {r.Config.Net}", Path.Combine(r.RunDir, "metrics.csv")));
             var written = LearningCurveFigures.Write(sources, file, "learning curves: ");
-            if (written.Count == 0) throw new ParadoxException($"--label: none of the {runs.Count} matching runs has finished an epoch (empty metrics.csv)");
+            if (written.Count == 0)
+                throw new ParadoxException($"--label: none of the {runs.Count} matching runs has finished an epoch (empty metrics.csv)");
             foreach (var (group, path) in written) Console.WriteLine($"{group}: wrote {path}");
             return 0;
         });

@@ -4,7 +4,8 @@ using Paradox.Reporting;
 
 namespace Paradox.Cli.Commands;
 
-/// <summary>`paradox sensitivity`: how violently each certified loss reacts to small weight changes, relative to the natural loss.</summary>
+/// <summary>`paradox sensitivity`: how violently each certified loss reacts to small weight changes, relative to the
+/// natural loss.</summary>
 public static class SensitivityCommand
 {
     static readonly double[] DefaultScales = [1e-3, 1e-2, 1e-1];
@@ -46,12 +47,15 @@ public static class SensitivityCommand
             try
             {
                 int evaluations = losses.Count * (2 * k * s.Length + 1);
-                var probes = ProgressBar.Run("sensitivity", evaluations, advance => LossSensitivity.Probe(subject.Network, losses, drawn, s, advance));
+                var probes = ProgressBar.Run("sensitivity", evaluations,
+                    advance => LossSensitivity.Probe(subject.Network, losses, drawn, s, advance));
                 var rows = LossSensitivity.Relative(probes, probes[0]);
                 var degrees = loss.VariantsGiven(result) ? [] :
-                    relaxations.Select(r => BoundDegrees.Measure(subject.Network, r, subject.X, subject.Y, eps)).OfType<BoundDegree>().ToList();
-                var report = new SensitivityReport(result.GetValue(loss.Model.Model)!, subject.Network.Architecture, subject.Network.Dataset.Name,
-                    subject.Images, eps, k, s, result.GetValue(Cli.Seed), rows, degrees, SensitivityGroups.Compare(rows));
+                    relaxations.Select(r => BoundDegrees.Measure(subject.Network, r, subject.X, subject.Y, eps))
+                        .OfType<BoundDegree>().ToList();
+                var report = new SensitivityReport(result.GetValue(loss.Model.Model)!, subject.Network.Architecture,
+                    subject.Network.Dataset.Name, subject.Images, eps, k, s, result.GetValue(Cli.Seed), rows, degrees,
+                    SensitivityGroups.Compare(rows));
                 SensitivityView.Print(report);
                 if (jsonPath is not null) ResultJson.Write(jsonPath, SensitivityJson.ToJson(report));
                 return 0;

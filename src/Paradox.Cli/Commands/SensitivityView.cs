@@ -8,8 +8,9 @@ public static class SensitivityView
 {
     public static void Print(SensitivityReport r)
     {
-        AnsiConsole.MarkupLine(Markup.Escape($"{Path.GetFileName(r.Model)} ({r.Architecture} on {r.Dataset}), eps = {r.Eps}, {r.Images} images, " +
-            $"{r.Directions} directions x scales {string.Join(",", r.Scales)}, seed {r.Seed}; every measure relative to the natural loss"));
+        AnsiConsole.MarkupLine(Markup.Escape($"{Path.GetFileName(r.Model)} ({r.Architecture} on {r.Dataset}), eps = {r.Eps}, " +
+            $"{r.Images} images, {r.Directions} directions x scales {string.Join(",", r.Scales)}, seed {r.Seed}; " +
+            "every measure relative to the natural loss"));
         var table = new Table()
             .AddColumn("loss")
             .AddColumn(new TableColumn("L(theta)").RightAligned())
@@ -31,9 +32,11 @@ public static class SensitivityView
         foreach (var s in r.Scales) table.AddColumn(new TableColumn($"pert. {s}").RightAligned());
         foreach (var s in r.Scales) table.AddColumn(new TableColumn($"curv. {s}").RightAligned());
         foreach (var row in r.Rows)
-            table.AddRow([Markup.Escape(row.Name), .. row.ByScale.Select(m => Number(m.Perturbation)), .. row.ByScale.Select(m => Number(m.Curvature))]);
+            table.AddRow([Markup.Escape(row.Name), .. row.ByScale.Select(m => Number(m.Perturbation)),
+                .. row.ByScale.Select(m => Number(m.Curvature))]);
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("(a jump makes the perturbation grow like 1/s and the curvature like 1/s^2 as s shrinks; smooth losses stay flat)");
+        AnsiConsole.MarkupLine("(a jump makes the perturbation grow like 1/s and the curvature like 1/s^2 as s shrinks; " +
+            "smooth losses stay flat)");
     }
 
     static void PrintDegrees(IReadOnlyList<BoundDegree> degrees)
@@ -42,7 +45,9 @@ public static class SensitivityView
         AnsiConsole.MarkupLine("final bound of one image as a function of the weights (recursion over layers; median over images):");
         foreach (var d in degrees)
         {
-            var crossing = d.Form == BoundForm.Polynomial ? "" : $" (crossing neurons per ReLU layer: {string.Join(", ", d.Crossing.Select(c => c.ToString("0")))})";
+            var crossing = d.Form == BoundForm.Polynomial
+                ? ""
+                : $" (crossing neurons per ReLU layer: {string.Join(", ", d.Crossing.Select(c => c.ToString("0")))})";
             AnsiConsole.MarkupLine(Markup.Escape($"  {d.Name}: {d.Describe()}{crossing}"));
         }
     }
@@ -68,5 +73,7 @@ public static class SensitivityView
     static string WithSpread(Spread s) => $"{Number(s.Median)} [{Number(s.Q1)}, {Number(s.Q3)}]";
 
     static string Number(double v) =>
-        Math.Abs(v) >= 1e4 || (v != 0 && Math.Abs(v) < 1e-3) ? v.ToString("0.##e0") : Math.Abs(v) >= 100 ? v.ToString("0") : v.ToString("G3");
+        Math.Abs(v) >= 1e4 || (v != 0 && Math.Abs(v) < 1e-3)
+            ? v.ToString("0.##e0")
+            : Math.Abs(v) >= 100 ? v.ToString("0") : v.ToString("G3");
 }

@@ -15,12 +15,17 @@ public static class TightnessCommand
         var model = new ModelOptions();
         var relax = new RelaxationOptions();
         var pgd = new PgdFlags();
-        var relaxations = Cli.Option("relaxations", "Comma-separated relaxations; `name@N` uses only the first N images for that one (e.g. hbox@90)", "box,hbox,zono,deeppoly,crown-ibp");
+        var relaxations = Cli.Option("relaxations",
+            "Comma-separated relaxations; `name@N` uses only the first N images for that one (e.g. hbox@90)",
+            "box,hbox,zono,deeppoly,crown-ibp");
         var n = Cli.Option("n", "Test images (the first N)", 1000);
         var epsMax = Cli.Option("eps_max", "Upper end of the bisection interval", 0.5);
         var tol = Cli.Option("tol", "Bisection tolerance: ceil(log2(eps_max/tol)) halvings (0.5 and 0.001: 9)", 0.001);
-        var relative = Cli.Option<bool>("relative", "Also the PGD radius (smallest eps where PGD finds an adversarial example) and mean r_R / mean r_PGD");
-        var exact = Cli.Option<bool>("exact", "The exact radius from the complete MILP verifier as the upper radius, and mean r_R / mean r_exact (small networks only; --milp_time_limit per image and eps)");
+        var relative = Cli.Option<bool>("relative",
+            "Also the PGD radius (smallest eps where PGD finds an adversarial example) and mean r_R / mean r_PGD");
+        var exact = Cli.Option<bool>("exact",
+            "The exact radius from the complete MILP verifier as the upper radius, and mean r_R / mean r_exact " +
+            "(small networks only; --milp_time_limit per image and eps)");
         var batch = Cli.Option("batch_size", "Images bisected together", 100);
         var json = Cli.Option<string?>("json", "Write the results as JSON to this file");
         var command = new Command("tightness", """
@@ -52,8 +57,8 @@ public static class TightnessCommand
             using var network = model.LoadNetwork(result, device);
             milp?.CheckSize(network);
             using var data = model.LoadTestSet(result, network, requests.Max(r => r.Count));
-            var report = Analysis.Tightness.Measure(result.GetValue(model.Model)!, network, data, total, requests, result.GetValue(epsMax), result.GetValue(tol),
-                result.GetValue(batch), result.GetValue(relative) ? pgdOptions : null, milp, generator,
+            var report = Analysis.Tightness.Measure(result.GetValue(model.Model)!, network, data, total, requests, result.GetValue(epsMax),
+                result.GetValue(tol), result.GetValue(batch), result.GetValue(relative) ? pgdOptions : null, milp, generator,
                 (title, images, work) => ProgressBar.Run(title, images, work));
             TightnessView.Print(report);
             if (result.GetValue(json) is { } path) ResultJson.Write(path, TightnessJson.ToJson(report));

@@ -36,7 +36,8 @@ public static class TrainCommand
                 // A resumed run keeps the settings of its config.json; only where and how fast it runs may change.
                 var given = command.Options.FirstOrDefault(o => o != options.Resume && result.GetResult(o) is { Implicit: false });
                 if (given is not null)
-                    throw new ParadoxException($"--resume continues a run with the settings in its config.json; {given.Name} cannot be combined with it");
+                    throw new ParadoxException($"--resume continues a run with the settings in its config.json; {given.Name} " +
+                        "cannot be combined with it");
                 var givenDevice = result.GetResult(Cli.Device) is { Implicit: false } ? result.GetValue(Cli.Device) : null;
                 var (device, _) = Training.TrainDevice.Resolve(givenDevice, certCompat);
                 return TrainRunner.Resume(resumeDir, result.GetValue(Cli.Threads), device);

@@ -36,7 +36,8 @@ public static class TrainRunner
     static int Report(TrainingRun.Outcome outcome)
     {
         if (!outcome.Interrupted) return 0;
-        Console.Error.WriteLine($"interrupted: state saved to {outcome.InterruptedCheckpoint}; continue with ./paradox train --resume {outcome.RunDir}");
+        Console.Error.WriteLine($"interrupted: state saved to {outcome.InterruptedCheckpoint}; " +
+            $"continue with ./paradox train --resume {outcome.RunDir}");
         return 130;
     }
 
@@ -46,7 +47,8 @@ public static class TrainRunner
         public void Resumed(string checkpoint, TrainingPosition position) =>
             Console.WriteLine($"resuming {label} from {Path.GetFileName(checkpoint)} (epoch {position.Epoch}, batch {position.Batch})");
 
-        public EpochMetrics? Epoch(int epoch, int epochs, TrainingPosition start, int batchesPerEpoch, Func<Action<StepReport>?, EpochMetrics?> train)
+        public EpochMetrics? Epoch(int epoch, int epochs, TrainingPosition start, int batchesPerEpoch,
+            Func<Action<StepReport>?, EpochMetrics?> train)
         {
             if (!ProgressBar.Enabled) return train(null);
             EpochMetrics? metrics = null;
@@ -58,8 +60,9 @@ public static class TrainRunner
                     task.Increment(start.Batch);
                     metrics = train(step =>
                     {
-                        task.Description = Markup.Escape($"epoch {epoch}/{epochs} {step.Schedule.Describe()} lr {step.Schedule.Lr:0.#####} " +
-                            $"loss {step.Loss:0.####} acc {step.Accuracy:0.###} cert {step.CertifiedAccuracy:0.###}");
+                        task.Description = Markup.Escape($"epoch {epoch}/{epochs} {step.Schedule.Describe()} " +
+                            $"lr {step.Schedule.Lr:0.#####} loss {step.Loss:0.####} " +
+                            $"acc {step.Accuracy:0.###} cert {step.CertifiedAccuracy:0.###}");
                         task.Increment(1);
                     });
                 });
