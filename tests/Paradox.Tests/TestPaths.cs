@@ -20,7 +20,8 @@ static class TestPaths
         var candidates = new[] { repo, OriginOf(repo) }.OfType<string>()
             .Select(r => Path.GetFullPath(Path.Combine(r, "..", "shared", "models"))).ToList();
         return candidates.FirstOrDefault(Directory.Exists)
-            ?? throw new DirectoryNotFoundException($"pretrained models not found at {string.Join(" or ", candidates)} (expected shared/models beside the repository)");
+            ?? throw new DirectoryNotFoundException($"pretrained models not found at {string.Join(" or ", candidates)} " +
+                "(expected shared/models beside the repository)");
     }
 
     /// <summary>The local path of the `origin` remote, when the repository was cloned from a directory.</summary>

@@ -64,7 +64,8 @@ public class ContinuityJumpDetectorTests
         // random sign, on a slope that dominates them (as on real losses). Every grid interval holds about 40 steps,
         // which add up to a change like its neighbours'; only the random probes (no outliers here) find them.
         var random = new Random(1);
-        var steps = Enumerable.Range(0, 2100).Select(_ => (At: -1.05 + 2.1 * random.NextDouble(), Size: random.Next(2) == 0 ? -1e-3 : 1e-3)).ToArray();
+        var steps = Enumerable.Range(0, 2100)
+            .Select(_ => (At: -1.05 + 2.1 * random.NextDouble(), Size: random.Next(2) == 0 ? -1e-3 : 1e-3)).ToArray();
         var line = Search(t => 5 * t + steps.Where(s => t >= s.At).Sum(s => s.Size), new JumpSearchSettings(Probes: 4, MaxOutliers: 0));
         // A probe can lose the steps where they are a few per interval and it halves towards an empty half.
         Assert.InRange(line.ProbeJumps, 3, 4);

@@ -10,7 +10,8 @@ namespace Paradox.Tests.Analysis;
 /// <summary>On the naturally trained CONV, the jump search agrees with the theory: Box never jumps, hBox does.</summary>
 public sealed class ContinuityProbeTests : IDisposable
 {
-    readonly Network network = ModelFile.Load(TestPaths.Model("mnist_CONV_natural.pt"), new ModelFile.Hints("CONV", DatasetInfo.Mnist, true));
+    readonly Network network =
+        ModelFile.Load(TestPaths.Model("mnist_CONV_natural.pt"), new ModelFile.Hints("CONV", DatasetInfo.Mnist, true));
     readonly LabeledImages data;
     readonly ParameterDirection direction;
     // Small but honest settings: 10 images, one direction, a coarse grid, a few intervals bisected 16 times.
@@ -34,7 +35,8 @@ public sealed class ContinuityProbeTests : IDisposable
     ContinuityResult Probe(string name)
     {
         var relaxation = RelaxationCatalog.Create(name);
-        var result = ContinuityProbe.Run(network, name, Losses.Certified(relaxation, data.Images, data.Labels, 0.1), [direction], settings, seed: 0);
+        var result = ContinuityProbe.Run(network, name, Losses.Certified(relaxation, data.Images, data.Labels, 0.1), [direction],
+            settings, seed: 0);
         var agreement = ContinuityAgreement.Compare(ContinuityTheory.Derive(relaxation), result);
         Assert.True(agreement.Agrees, $"{name}: {agreement.Text}");
         return result;

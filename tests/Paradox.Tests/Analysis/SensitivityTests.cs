@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace Paradox.Tests.Analysis;
 
-/// <summary>Sensitivity measures: the natural reference, gradient norms, exact values on a known smooth loss, the degree recursion, the grouping.</summary>
+/// <summary>Sensitivity measures: the natural reference, gradient norms, exact values on a known smooth loss, the
+/// degree recursion, the grouping.</summary>
 public sealed class SensitivityTests : IDisposable
 {
     readonly TinyLossSetup setup = new();
@@ -46,8 +47,10 @@ public sealed class SensitivityTests : IDisposable
 
         Assert.Equal(hash, setup.Network.ParameterHash());
         Assert.All(setup.Network.Parameters(), p => Assert.False(p.requires_grad));
-        Assert.All(rows, r => Assert.True(r.GradientNormRatio > 0 && double.IsFinite(r.GradientNormRatio), $"{r.Name}: {r.GradientNormRatio}"));
-        Assert.All(rows.Skip(1), r => Assert.True(r.Loss > rows[0].Loss, $"{r.Name}: certified loss {r.Loss} below the natural {rows[0].Loss}"));
+        Assert.All(rows, r =>
+            Assert.True(r.GradientNormRatio > 0 && double.IsFinite(r.GradientNormRatio), $"{r.Name}: {r.GradientNormRatio}"));
+        Assert.All(rows.Skip(1), r =>
+            Assert.True(r.Loss > rows[0].Loss, $"{r.Name}: certified loss {r.Loss} below the natural {rows[0].Loss}"));
     }
 
     /// <summary>
@@ -76,7 +79,8 @@ public sealed class SensitivityTests : IDisposable
             for (int j = 0; j < scales.Length; j++)
             {
                 double s = scales[j];
-                double slope = Math.Abs((theta * theta * d * s + theta * d * d * s * s + d * d * d * s * s * s / 3).sum().item<double>()) / s;
+                double slope =
+                    Math.Abs((theta * theta * d * s + theta * d * d * s * s + d * d * d * s * s * s / 3).sum().item<double>()) / s;
                 Assert.Equal(curvature, probe.Curvatures[k * scales.Length + j], curvature * 2e-3);
                 Assert.Equal(slope, probe.Slopes[k * scales.Length + j], slope * 2e-3);
             }
@@ -102,8 +106,10 @@ public sealed class SensitivityTests : IDisposable
     [Fact]
     public void Degrees_measured_on_a_network_follow_the_domain()
     {
-        var box = BoundDegrees.Measure(setup.Network, Paradox.Relaxations.RelaxationCatalog.Create("box"), setup.X, setup.Y, TinyLossSetup.Eps)!;
-        var crown = BoundDegrees.Measure(setup.Network, Paradox.Relaxations.RelaxationCatalog.Create("crown"), setup.X, setup.Y, TinyLossSetup.Eps)!;
+        var box = BoundDegrees.Measure(setup.Network, Paradox.Relaxations.RelaxationCatalog.Create("box"), setup.X, setup.Y,
+            TinyLossSetup.Eps)!;
+        var crown = BoundDegrees.Measure(setup.Network, Paradox.Relaxations.RelaxationCatalog.Create("crown"), setup.X, setup.Y,
+            TinyLossSetup.Eps)!;
         Assert.Equal((3.0, 0.0), (box.Numerator, box.Denominator));
         Assert.Equal(BoundForm.RationalOwnBounds, crown.Form);
         Assert.Equal(2, crown.Crossing.Length);

@@ -26,8 +26,8 @@ public sealed class TightnessTests
         {
             using var scope = NewDisposeScope();
             int count = Math.Min(100, n - start);
-            sum += CertifiedRadius.Bisect(network, relaxation, MnistTest.Images.narrow(0, start, count), MnistTest.Labels.narrow(0, start, count), 0.5, 9)
-                .sum().item<float>();
+            sum += CertifiedRadius.Bisect(network, relaxation, MnistTest.Images.narrow(0, start, count),
+                MnistTest.Labels.narrow(0, start, count), 0.5, 9).sum().item<float>();
         }
         return 100 * sum / n;
     }
@@ -50,7 +50,8 @@ public sealed class TightnessTests
             Assert.True(Math.Abs(measured[i] - cases[i].Reference) <= 0.02 * cases[i].Reference,
                 $"{cases[i].Domain}: {measured[i]:0.000} vs the original's {cases[i].Reference}");
         for (int i = 1; i < cases.Length; i++)
-            Assert.True(measured[i - 1] < measured[i], $"order: {cases[i - 1].Domain} {measured[i - 1]:0.000} !< {cases[i].Domain} {measured[i]:0.000}");
+            Assert.True(measured[i - 1] < measured[i],
+                $"order: {cases[i - 1].Domain} {measured[i - 1]:0.000} !< {cases[i].Domain} {measured[i]:0.000}");
     }
 
     [Theory]
@@ -72,11 +73,13 @@ public sealed class TightnessTests
         var correct = network.Forward(x).argmax(1).eq(y);
         var positive = radii.gt(0);
         using (var at = InputRegion.Ball(x, radii))
-            Assert.True(relaxation.Certify(network, at, y).logical_or(positive.logical_not()).all().item<bool>(), "a reported radius is not certified");
+            Assert.True(relaxation.Certify(network, at, y).logical_or(positive.logical_not()).all().item<bool>(),
+                "a reported radius is not certified");
         // One bisection interval further is not certified (the search stopped because it failed there).
         var beyond = (radii + epsMax / (1 << steps)).clamp_max(epsMax);
         using (var above = InputRegion.Ball(x, beyond))
-            Assert.False(relaxation.Certify(network, above, y).logical_and(radii.lt(epsMax - 1e-6)).any().item<bool>(), "the radius is not maximal");
+            Assert.False(relaxation.Certify(network, above, y).logical_and(radii.lt(epsMax - 1e-6)).any().item<bool>(),
+                "the radius is not maximal");
         Assert.True(radii.masked_select(correct.logical_not()).eq(0).all().item<bool>(), "misclassified images must count 0");
         Assert.True(positive.any().item<bool>());
     }
@@ -121,7 +124,8 @@ public sealed class TightnessTests
     public void Bad_input_is_a_one_line_error(string flag, string? value)
     {
         var path = Path.Combine(Path.GetTempPath(), $"paradox-tightness-{Guid.NewGuid():N}.json");
-        var args = new List<string> { "tightness", "--net", "CONV", "--dataset", "mnist", "--model", TestPaths.Model("mnist_CONV_natural.pt"), "--n", "5", "--json", path, flag };
+        var args = new List<string> { "tightness", "--net", "CONV", "--dataset", "mnist", "--model",
+            TestPaths.Model("mnist_CONV_natural.pt"), "--n", "5", "--json", path, flag };
         if (value is not null) args.Add(value);
         var (code, errors) = CliRunner.Run(args.ToArray());
         Assert.NotEqual(0, code);

@@ -43,14 +43,16 @@ public class PgdTests
     {
         var e = eps.dim() == 0 ? eps : eps.reshape(-1, 1, 1, 1);
         Assert.True((adversarial - x).abs().le(e + Tolerance).all().item<bool>(), "an adversarial example leaves the eps-ball");
-        Assert.True(adversarial.ge(-Tolerance).all().item<bool>() && adversarial.le(1 + Tolerance).all().item<bool>(), "an adversarial example leaves [0,1]");
+        Assert.True(adversarial.ge(-Tolerance).all().item<bool>() && adversarial.le(1 + Tolerance).all().item<bool>(),
+            "an adversarial example leaves [0,1]");
     }
 
     /// <summary>Every sample reported broken has an adversarial example the network misclassifies.</summary>
     static void AssertBrokenAreMisclassified(Network network, Pgd.Result result, Tensor y)
     {
         using var predicted = Predictions(network, result.Adversarial);
-        Assert.True(predicted.ne(y).logical_or(result.Broken.logical_not()).all().item<bool>(), "a sample reported broken is classified correctly");
+        Assert.True(predicted.ne(y).logical_or(result.Broken.logical_not()).all().item<bool>(),
+            "a sample reported broken is classified correctly");
     }
 
     [Theory]

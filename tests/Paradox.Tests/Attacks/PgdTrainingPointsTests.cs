@@ -73,6 +73,7 @@ public sealed class PgdTrainingPointsTests
         Assert.Equal(expected, parts.Total.item<float>(), 6);
         var config = new TrainConfig { Mode = TrainMode.TrainPgd, EpsTrain = 0.1 };
         Assert.Equal(["eps"], TrainingMethodCatalog.Coefficients(config).Select(c => c.Name));
-        Assert.Equal("epoch,eps,lr,loss,train_accuracy,train_certified_accuracy,seconds,train_certified_loss", RunDirectory.MetricsHeader(config));
+        Assert.Equal("epoch,eps,lr,loss,train_accuracy,train_certified_accuracy,seconds,train_certified_loss",
+            RunDirectory.MetricsHeader(config));
     }
 }

@@ -13,7 +13,8 @@ public class EvaluatorTests : IDisposable
 {
     const int Count = 200;
     static readonly PgdOptions ShortAttack = new(Steps: 20, StepSize: 0.02);
-    readonly Network network = ModelFile.Load(TestPaths.Model("fashionmnist_FC_box.pt"), new ModelFile.Hints("FC", DatasetInfo.FashionMnist, null));
+    readonly Network network =
+        ModelFile.Load(TestPaths.Model("fashionmnist_FC_box.pt"), new ModelFile.Hints("FC", DatasetInfo.FashionMnist, null));
     readonly LabeledImages data;
 
     public EvaluatorTests()

@@ -29,7 +29,8 @@ static class CliProcess
     }
 
     /// <summary>Runs to the end (at most two minutes) and returns the exit code, standard output and error lines.</summary>
-    public static (int ExitCode, string Output, string[] ErrorLines) Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static (int ExitCode, string Output, string[] ErrorLines) Run(IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         using var process = Process.Start(StartInfo(args, environment))!;
         var output = process.StandardOutput.ReadToEndAsync();

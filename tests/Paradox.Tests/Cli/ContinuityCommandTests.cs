@@ -15,7 +15,8 @@ public class ContinuityCommandTests : IDisposable
 
     string Fails(params string[] flags)
     {
-        var (code, errors) = CliRunner.Run(["continuity", "--model", model, "--net", "CONV", "--dataset", "mnist", "--json", JsonPath, .. flags]);
+        var (code, errors) = CliRunner.Run(
+            ["continuity", "--model", model, "--net", "CONV", "--dataset", "mnist", "--json", JsonPath, .. flags]);
         Assert.NotEqual(0, code);
         var line = Assert.Single(errors);
         Assert.StartsWith("error: ", line);
@@ -49,7 +50,8 @@ public class ContinuityCommandTests : IDisposable
     [Fact]
     public void Theory_only_json_lists_every_relaxation_as_typed()
     {
-        var (code, _, errors) = CliRunner.RunCapturingOutput("continuity", "--theory-only", "--relaxations", "box,hbox,deeppoly:0-c,box:round=0.5:dcs=10", "--json", JsonPath);
+        var (code, _, errors) = CliRunner.RunCapturingOutput("continuity", "--theory-only",
+            "--relaxations", "box,hbox,deeppoly:0-c,box:round=0.5:dcs=10", "--json", JsonPath);
         Assert.Equal(0, code);
         Assert.Empty(errors);
         var json = JsonNode.Parse(File.ReadAllText(JsonPath))!.AsObject();
@@ -70,7 +72,8 @@ public class ContinuityCommandTests : IDisposable
     public void Empirical_json_and_tables()
     {
         var (code, output, errors) = CliRunner.RunCapturingOutput("continuity", "--model", model, "--net", "CONV", "--dataset", "mnist",
-            "--relaxations", "box", "--n", "5", "--directions", "1", "--points", "5", "--probes", "1", "--refinements", "6", "--json", JsonPath);
+            "--relaxations", "box", "--n", "5", "--directions", "1", "--points", "5", "--probes", "1", "--refinements", "6",
+            "--json", JsonPath);
         Assert.Equal(0, code);
         Assert.Empty(errors);
         Assert.Contains("continuity in theory", output);

@@ -36,43 +36,49 @@ public sealed class OutputPreflightTests : IDisposable
     }
 
     [Fact]
-    public void Certify() => AssertFailsFirst("--json", "certify", "--model", model, "--domains", "box", "--eps", "0.01", "--n", "10", "--json", Missing + ".json");
-
-    [Fact]
-    public void Eval() => AssertFailsFirst("--json", "eval", "--model", model, "--n", "10", "--pgd_steps", "1", "--json", Missing + ".json");
-
-    [Fact]
-    public void Bounds() => AssertFailsFirst("--json", "bounds", "--model", model, "--domain", "box", "--indices", "0-1", "--json", Missing + ".json");
-
-    [Fact]
-    public void Tightness() => AssertFailsFirst("--json", "tightness", "--model", model, "--relaxations", "box", "--n", "2", "--json", Missing + ".json");
-
-    [Fact]
-    public void Continuity() => AssertFailsFirst("--json", "continuity", "--model", model, "--relaxations", "box", "--n", "5", "--directions", "1",
+    public void Certify() => AssertFailsFirst("--json", "certify", "--model", model, "--domains", "box", "--eps", "0.01", "--n", "10",
         "--json", Missing + ".json");
 
     [Fact]
-    public void Sensitivity() => AssertFailsFirst("--json", "sensitivity", "--model", model, "--relaxations", "box", "--n", "5", "--directions", "1",
+    public void Eval() => AssertFailsFirst("--json", "eval", "--model", model, "--n", "10", "--pgd_steps", "1",
         "--json", Missing + ".json");
+
+    [Fact]
+    public void Bounds() => AssertFailsFirst("--json", "bounds", "--model", model, "--domain", "box", "--indices", "0-1",
+        "--json", Missing + ".json");
+
+    [Fact]
+    public void Tightness() => AssertFailsFirst("--json", "tightness", "--model", model, "--relaxations", "box", "--n", "2",
+        "--json", Missing + ".json");
+
+    [Fact]
+    public void Continuity() => AssertFailsFirst("--json", "continuity", "--model", model, "--relaxations", "box", "--n", "5",
+        "--directions", "1", "--json", Missing + ".json");
+
+    [Fact]
+    public void Sensitivity() => AssertFailsFirst("--json", "sensitivity", "--model", model, "--relaxations", "box", "--n", "5",
+        "--directions", "1", "--json", Missing + ".json");
 
     [Theory]
     [InlineData("--png")]
     [InlineData("--csv")]
-    public void Landscape(string flag) => AssertFailsFirst(flag, "landscape", "--model", model, "--relaxations", "box", "--n", "5", "--points", "3",
-        flag, Missing);
+    public void Landscape(string flag) => AssertFailsFirst(flag, "landscape", "--model", model, "--relaxations", "box", "--n", "5",
+        "--points", "3", flag, Missing);
 
     [Fact]
-    public void Analyze() => AssertFailsFirst("--out", "analyze", "--model", model, "--relaxations", "box", "--tightness_n", "2", "--n", "5", "--out", blocked);
+    public void Analyze() => AssertFailsFirst("--out", "analyze", "--model", model, "--relaxations", "box", "--tightness_n", "2",
+        "--n", "5", "--out", blocked);
 
     [Theory]
     [InlineData("train")]
     [InlineData("cert")]
-    public void Train(string verb) => AssertFailsFirst("--main_dir", verb, "--label", "r", "--mode", "train-provable", "--dataset", "mnist", "--net", "fc1",
-        "--train_domain", "box", "--eps_train", "0.01", "--verify_domains", "box", "--n_epochs", "1", "--device", "cpu", "--main_dir", blocked);
+    public void Train(string verb) => AssertFailsFirst("--main_dir", verb, "--label", "r", "--mode", "train-provable",
+        "--dataset", "mnist", "--net", "fc1", "--train_domain", "box", "--eps_train", "0.01", "--verify_domains", "box",
+        "--n_epochs", "1", "--device", "cpu", "--main_dir", blocked);
 
     [Fact]
-    public void Train_eval_mode() => AssertFailsFirst("--main_dir", "train", "--mode", "eval", "--load_model", model, "--net", "fc1", "--dataset", "mnist",
-        "--verify_domains", "box", "--verify_max_tests", "10", "--device", "cpu", "--main_dir", blocked);
+    public void Train_eval_mode() => AssertFailsFirst("--main_dir", "train", "--mode", "eval", "--load_model", model, "--net", "fc1",
+        "--dataset", "mnist", "--verify_domains", "box", "--verify_max_tests", "10", "--device", "cpu", "--main_dir", blocked);
 
     [Fact]
     public void Reproduce() => AssertFailsFirst("--main_dir", "reproduce", "--grid", GridFileTests.GridPath, "--profile", "smoke",

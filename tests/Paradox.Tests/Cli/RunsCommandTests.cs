@@ -9,16 +9,19 @@ namespace Paradox.Tests.Cli;
 public class RunsCommandTests : IDisposable
 {
     readonly ScratchDir dir = new();
-    readonly TrainConfig mnistBox = new() { Label = "mnist-box", Dataset = "mnist", Net = "FC", TrainDomain = "box", EpsTrain = 0.1, NEpochs = 20 };
+    readonly TrainConfig mnistBox =
+        new() { Label = "mnist-box", Dataset = "mnist", Net = "FC", TrainDomain = "box", EpsTrain = 0.1, NEpochs = 20 };
 
     public RunsCommandTests()
     {
         using var store = RunStore.Open(dir.Path);
         Begin(store, mnistBox);
         store.Progress("mnist-box", 20);
-        store.Finish("mnist-box", """{"n": 1000, "eps": 0.1, "standard_accuracy": 0.985, "pgd_accuracy": 0.95, "certified": {"box": 0.912, "hbox": 0.93}, "seconds": {"box": 1.5, "hbox": 2.25}}""");
+        store.Finish("mnist-box", """{"n": 1000, "eps": 0.1, "standard_accuracy": 0.985, "pgd_accuracy": 0.95, "certified": """ +
+            """{"box": 0.912, "hbox": 0.93}, "seconds": {"box": 1.5, "hbox": 2.25}}""");
         Begin(store, new() { Label = "fmnist-crown", Dataset = "fashion-mnist", Net = "CONV", TrainDomain = "crown:soft", EpsTrain = 0.3 });
-        store.Finish("fmnist-crown", """[{"n": 100, "eps": 0.1, "standard_accuracy": 0.9, "certified": {"box": 0.8}}, {"n": 100, "eps": 0.3, "standard_accuracy": 0.9, "certified": {"box": 0.5}}]""");
+        store.Finish("fmnist-crown", """[{"n": 100, "eps": 0.1, "standard_accuracy": 0.9, "certified": {"box": 0.8}}, """ +
+            """{"n": 100, "eps": 0.3, "standard_accuracy": 0.9, "certified": {"box": 0.5}}]""");
         Begin(store, new() { Label = "cifar-fail", Dataset = "cifar10", Net = "CONV", TrainDomain = "zono" });
         store.Fail("cifar-fail", "loss is NaN at epoch 3");
         Begin(store, new() { Label = "natural", Mode = TrainMode.TrainNatural });
@@ -44,7 +47,8 @@ public class RunsCommandTests : IDisposable
     {
         var output = ListOutput();
         foreach (var label in new[] { "mnist-box", "fmnist-crown", "cifar-fail", "natural" }) Assert.Contains(label, output);
-        foreach (var header in new[] { "status", "train domain", "eps_train", "cert box", "cert hbox", "config hash" }) Assert.Contains(header, output);
+        foreach (var header in new[] { "status", "train domain", "eps_train", "cert box", "cert hbox", "config hash" })
+            Assert.Contains(header, output);
         Assert.Contains("91.20%", output);
         Assert.Contains("93.00%", output);
         Assert.Contains("0.1: 80.00%", output);

@@ -17,7 +17,8 @@ public sealed class SensitivityCommandTests : IDisposable
 
     /// <summary>A quick run's arguments; a flag given in <paramref name="changes"/> replaces its default.</summary>
     string[] Args(params string[] changes) => CommandArgs.With(
-        ["sensitivity", "--model", model, "--relaxations", "box,deeppoly", "--n", "5", "--directions", "2", "--scales", "0.01,0.1", "--json", Json], changes);
+        ["sensitivity", "--model", model, "--relaxations", "box,deeppoly", "--n", "5", "--directions", "2", "--scales", "0.01,0.1",
+            "--json", Json], changes);
 
     [Fact]
     public void Writes_the_table_and_json()

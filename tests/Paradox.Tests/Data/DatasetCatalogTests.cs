@@ -37,7 +37,8 @@ public class DatasetCatalogTests
 
         var e = Assert.Throws<ParadoxException>(() => DatasetCatalog.Load(DatasetInfo.Mnist, train: true, dir.Path));
 
-        Assert.Equal($"MNIST not found at {Path.Combine(dir.Path, "train-images-idx3-ubyte")} (or train-images-idx3-ubyte.gz): check --data-dir", e.Message);
+        Assert.Equal($"MNIST not found at {Path.Combine(dir.Path, "train-images-idx3-ubyte")} (or train-images-idx3-ubyte.gz): " +
+            "check --data-dir", e.Message);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ sealed class MatBytes(bool bigEndian = false, bool compress = false)
     readonly MemoryStream body = new();
 
     public const int ClassDouble = 6, ClassUInt8 = 9, ClassChar = 4;
-    public const int TypeInt8 = 1, TypeUInt8 = 2, TypeUInt16 = 4, TypeInt32 = 5, TypeUInt32 = 6, TypeDouble = 9, TypeMatrix = 14, TypeCompressed = 15;
+    public const int TypeInt8 = 1, TypeUInt8 = 2, TypeUInt16 = 4, TypeInt32 = 5, TypeUInt32 = 6, TypeDouble = 9, TypeMatrix = 14,
+        TypeCompressed = 15;
 
     /// <summary>Adds a variable whose values (column-major) are stored with <paramref name="storageType"/>.</summary>
     public MatBytes Add(string name, int arrayClass, int[] dims, int storageType, double[] values)
@@ -98,7 +99,8 @@ sealed class MatBytes(bool bigEndian = false, bool compress = false)
             case TypeUInt8: return [(byte)v];
             case TypeUInt16:
                 b = new byte[2];
-                if (bigEndian) BinaryPrimitives.WriteUInt16BigEndian(b, (ushort)v); else BinaryPrimitives.WriteUInt16LittleEndian(b, (ushort)v);
+                if (bigEndian) BinaryPrimitives.WriteUInt16BigEndian(b, (ushort)v);
+                else BinaryPrimitives.WriteUInt16LittleEndian(b, (ushort)v);
                 return b;
             case TypeDouble:
                 b = new byte[8];

@@ -14,7 +14,8 @@ public class SubsetTests
         return new LabeledImages(numbered.Images.clone(), index.mul(index).remainder(7), DatasetInfo.Mnist, "unbalanced");
     }
 
-    static long[] ClassCounts(LabeledImages data) => [.. Enumerable.Range(0, 10).Select(c => data.Labels.data<long>().ToArray().LongCount(l => l == c))];
+    static long[] ClassCounts(LabeledImages data) =>
+        [.. Enumerable.Range(0, 10).Select(c => data.Labels.data<long>().ToArray().LongCount(l => l == c))];
 
     static long[] ImageIds(LabeledImages data) => [.. data.Images[.., 0, 0, 0].data<float>().ToArray().Select(v => (long)v)];
 
@@ -25,7 +26,8 @@ public class SubsetTests
 
         using var subset = Subset.Stratified(data, 0.1, seed: 5);
 
-        long[] expected = [.. ClassCounts(data).Select(n => n == 0 ? 0 : Math.Max(1, (long)Math.Round(0.1 * n, MidpointRounding.AwayFromZero)))];
+        long[] expected =
+            [.. ClassCounts(data).Select(n => n == 0 ? 0 : Math.Max(1, (long)Math.Round(0.1 * n, MidpointRounding.AwayFromZero)))];
         Assert.Equal(expected, ClassCounts(subset));
         long[] ids = ImageIds(subset);
         Assert.Equal(ids.Order(), ids);

@@ -8,7 +8,8 @@ public class SvhnReaderTests
 {
     static readonly double[] ThreeLabels = [1, 10, 7];
 
-    /// <summary>What torchvision's SVHN gives for the synthetic X: np.transpose(X, (3, 2, 0, 1)), i.e. [n, c, h, w] = X(h, w, c, n).</summary>
+    /// <summary>What torchvision's SVHN gives for the synthetic X: np.transpose(X, (3, 2, 0, 1)), i.e. [n, c, h, w] =
+    /// X(h, w, c, n).</summary>
     static Tensor Expected(int count)
     {
         var values = new float[count * 3 * 32 * 32];

@@ -18,12 +18,14 @@ public class OnnxCliTests : IDisposable
     public void Export_then_certify_the_onnx_file_gives_the_same_numbers()
     {
         var onnx = dir.File("fc.onnx");
-        var (code, _, errors) = CliRunner.RunCapturingOutput("export", "--model", TestPaths.Model("mnist_FC_box.pt"), "--net", "FC", "--dataset", "mnist", "--onnx", onnx);
+        var (code, _, errors) = CliRunner.RunCapturingOutput("export", "--model", TestPaths.Model("mnist_FC_box.pt"), "--net", "FC",
+            "--dataset", "mnist", "--onnx", onnx);
         Assert.True(code == 0, string.Join("\n", errors));
         string[] common = ["--dataset", "mnist", "--eps", "0.1", "--domains", "box,deeppoly", "--n", "20", "--pgd_steps", "5"];
         (code, _, _) = CliRunner.RunCapturingOutput(["certify", "--model", onnx, "--json", dir.File("onnx.json"), .. common]);
         Assert.Equal(0, code);
-        (code, _, _) = CliRunner.RunCapturingOutput(["certify", "--model", TestPaths.Model("mnist_FC_box.pt"), "--net", "FC", "--json", dir.File("pt.json"), .. common]);
+        (code, _, _) = CliRunner.RunCapturingOutput(["certify", "--model", TestPaths.Model("mnist_FC_box.pt"), "--net", "FC",
+            "--json", dir.File("pt.json"), .. common]);
         Assert.Equal(0, code);
         var a = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.File("onnx.json")))!;
         var b = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.File("pt.json")))!;

@@ -38,7 +38,8 @@ sealed class OnnxTestGraph
         return name;
     }
 
-    /// <summary>Adds a node whose first input is the current data (unless <paramref name="inputs"/> names it) and makes its output current.</summary>
+    /// <summary>Adds a node whose first input is the current data (unless <paramref name="inputs"/> names it) and makes
+    /// its output current.</summary>
     public OnnxTestGraph Node(string op, string[]? inputs = null, params AttributeProto[] attributes)
     {
         var node = new NodeProto { OpType = op, Name = $"{op.ToLowerInvariant()}{graph.Node.Count}" };
@@ -52,7 +53,8 @@ sealed class OnnxTestGraph
     }
 
     public static AttributeProto Int(string name, long v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = v };
-    public static AttributeProto Float(string name, float v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = v };
+    public static AttributeProto Float(string name, float v) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = v };
     public static AttributeProto Ints(string name, params long[] v)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
@@ -65,7 +67,10 @@ sealed class OnnxTestGraph
     public byte[] Bytes()
     {
         var g = graph.Clone();
-        g.Output.Add(new ValueInfoProto { Name = Current, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } } });
+        g.Output.Add(new ValueInfoProto
+        {
+            Name = Current, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1 } }
+        });
         var model = new ModelProto { IrVersion = 8, Graph = g };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
         return model.ToByteArray();
@@ -75,7 +80,10 @@ sealed class OnnxTestGraph
     {
         var s = new TensorShapeProto();
         foreach (var d in shape) s.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = s } } };
+        return new ValueInfoProto
+        {
+            Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = s } }
+        };
     }
 
     /// <summary>OnnxRuntime's output for one input (given flat, with the model's input shape).</summary>

@@ -126,7 +126,8 @@ public class OnnxTests
     {
         var g = new OnnxTestGraph([1, 3, 32, 32]);
         g.Node("Sub", [g.Current, g.Constant(1, 3, 1, 1)]);   // per channel before a padded conv: a Normalize layer or 1x1 conv
-        g.Node("Conv", [g.Current, g.Constant(8, 3, 4, 4), g.Constant(8)], Ints("kernel_shape", 4, 4), Ints("strides", 2, 2), Ints("pads", 1, 1, 1, 1));
+        g.Node("Conv", [g.Current, g.Constant(8, 3, 4, 4), g.Constant(8)], Ints("kernel_shape", 4, 4), Ints("strides", 2, 2),
+            Ints("pads", 1, 1, 1, 1));
         var scale = g.Constant(tensor(new float[] { 1.5f, 0.5f, 1, 2, 0.7f, 1.1f, 0.9f, 1.3f }));
         var bias = g.Constant(8);
         var mean = g.Constant(8);
@@ -199,7 +200,8 @@ public class OnnxTests
         g.Node("Sub", [g.Current, g.Constant(tensor(0.2f))]);
         g.Node("Conv", [g.Current, g.Constant(3, 1, 3, 3), g.Constant(3)], Ints("pads", 1, 1, 1, 1));
         g.Node("Relu");
-        g.Node("BatchNormalization", [g.Current, g.Constant(tensor(new float[] { -1.5f, 0.5f, 2f })), g.Constant(3), g.Constant(3), g.Constant(tensor(new float[] { 1, 2, 3 }))]);
+        g.Node("BatchNormalization", [g.Current, g.Constant(tensor(new float[] { -1.5f, 0.5f, 2f })), g.Constant(3), g.Constant(3),
+            g.Constant(tensor(new float[] { 1, 2, 3 }))]);
         g.Node("Relu");
         g.Node("Flatten");
         g.Node("MatMul", [g.Current, g.Constant(3 * 12 * 12, 4)]);

@@ -120,7 +120,8 @@ public class VerifyTests : IDisposable
         using var network = OnnxImporter.Load(onnx);
         var property = VnnLib.Parse(text, "p");
         var region = new Paradox.Relaxations.InputRegion(tensor(new float[] { -1 }).reshape(1, 1), tensor(new float[] { 1 }).reshape(1, 1));
-        var spec = new Paradox.Relaxations.FinalSpec(tensor(new float[] { -1, 1 }).reshape(1, 1, 2), tensor(new float[] { 0.25f }).reshape(1, 1), false);
+        var spec = new Paradox.Relaxations.FinalSpec(tensor(new float[] { -1, 1 }).reshape(1, 1, 2),
+            tensor(new float[] { 0.25f }).reshape(1, 1), false);
         var lp = new TriangleLpEngine().Bound(network, region, spec, false).Lower.item<float>();
         Assert.True(lp < 0, $"the triangle LP should not prove it (bound {lp})");
     }
@@ -145,7 +146,8 @@ public class VerifyTests : IDisposable
         using var net = Dense((new double[,] { { 1 }, { 1 } }, [0, 0]), (new double[,] { { 1, -1 }, { 0, 0 } }, [0, 0]));
         var onnx = WriteOnnx("slow.onnx", net);
         // PGD alone would run for a very long time; the 0.5 s limit stops it and nothing is decided.
-        var outcome = Verify(onnx, Box([-1], [1], 2, "(>= Y_0 (+ Y_1 0.25))"), new VerifyOptions(TimeoutSeconds: 0.5, PgdSteps: 100_000_000));
+        var outcome = Verify(onnx, Box([-1], [1], 2, "(>= Y_0 (+ Y_1 0.25))"),
+            new VerifyOptions(TimeoutSeconds: 0.5, PgdSteps: 100_000_000));
         Assert.Equal(Verdict.Timeout, outcome.Verdict);
     }
 
@@ -192,7 +194,8 @@ public class VerifyTests : IDisposable
         var onnx = WriteOnnx("pgd.onnx", net);
         var prop = dir.File("p.vnnlib");
         File.WriteAllText(prop, Box([-0.5], [1], 2, "(>= Y_1 (+ Y_0 0.5))"));
-        var (code, output, _) = CliRunner.RunCapturingOutput("verify", "--onnx", onnx, "--vnnlib", prop, "--result", dir.File("r.txt"), "--json", dir.File("r.json"));
+        var (code, output, _) = CliRunner.RunCapturingOutput("verify", "--onnx", onnx, "--vnnlib", prop, "--result", dir.File("r.txt"),
+            "--json", dir.File("r.json"));
         Assert.Equal(0, code);
         Assert.Equal("sat", output.Trim());
         var lines = File.ReadAllLines(dir.File("r.txt"));
@@ -202,7 +205,8 @@ public class VerifyTests : IDisposable
         Assert.EndsWith("))", lines[3]);
         Assert.Contains("\"verdict\": \"sat\"", File.ReadAllText(dir.File("r.json")));
 
-        var (bad, _, errors) = CliRunner.RunCapturingOutput("verify", "--onnx", onnx, "--vnnlib", dir.File("absent.vnnlib"), "--result", dir.File("r2.txt"));
+        var (bad, _, errors) = CliRunner.RunCapturingOutput("verify", "--onnx", onnx, "--vnnlib", dir.File("absent.vnnlib"),
+            "--result", dir.File("r2.txt"));
         Assert.Equal(2, bad);
         Assert.StartsWith("error: ", Assert.Single(errors));
         Assert.False(File.Exists(dir.File("r2.txt")));
@@ -220,9 +224,11 @@ public class VerifyTests : IDisposable
         dir.Write("bench/onnx/pgd.onnx.gz", pgdBytes, gzip: true);
         File.WriteAllText(Path.Combine(bench, "a.vnnlib"), Box([-1, -1], [1, 1], 2, "(>= Y_1 Y_0)"));
         dir.Write("bench/b.vnnlib.gz", Encoding.UTF8.GetBytes(Box([-0.5], [1], 2, "(>= Y_1 (+ Y_0 0.5))")), gzip: true);
-        File.WriteAllText(Path.Combine(bench, "instances.csv"), "onnx/holds.onnx,a.vnnlib,30\nonnx/pgd.onnx.gz,b.vnnlib.gz,30\nonnx/missing.onnx,a.vnnlib,30\n");
+        File.WriteAllText(Path.Combine(bench, "instances.csv"),
+            "onnx/holds.onnx,a.vnnlib,30\nonnx/pgd.onnx.gz,b.vnnlib.gz,30\nonnx/missing.onnx,a.vnnlib,30\n");
         var results = Directory.CreateDirectory(dir.File("results")).FullName;
-        string[] args = ["verify", "--instances", Path.Combine(bench, "instances.csv"), "--results-dir", results, "--csv", dir.File("summary.csv")];
+        string[] args = ["verify", "--instances", Path.Combine(bench, "instances.csv"), "--results-dir", results,
+            "--csv", dir.File("summary.csv")];
         var (code, output, _) = CliRunner.RunCapturingOutput(args);
         Assert.Equal(0, code);
         Assert.Equal("unsat", File.ReadLines(Path.Combine(results, "holds__a.txt")).First());

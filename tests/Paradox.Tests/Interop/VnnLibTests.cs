@@ -81,10 +81,13 @@ public class VnnLibTests
     [Theory]
     [InlineData("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1)\n", 3, "never closed")]
     [InlineData("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1)))", 3, "unbalanced")]
-    [InlineData("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1))\n(assert (>= X_0 0))\n(assert (<= Z 1))", 5, "'Z'")]
-    [InlineData("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1))\n(assert (>= X_0 0))\n(assert (<= (* Y_0 Y_0) 1))", 5, "not linear")]
+    [InlineData("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1))\n(assert (>= X_0 0))\n" +
+        "(assert (<= Z 1))", 5, "'Z'")]
+    [InlineData("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1))\n(assert (>= X_0 0))\n" +
+        "(assert (<= (* Y_0 Y_0) 1))", 5, "not linear")]
     [InlineData("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n\n(assert (<= Y_0 X_0))", 4, "mixes")]
-    [InlineData("(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n(assert (<= (+ X_0 X_1) 1))", 4, "several inputs")]
+    [InlineData("(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n" +
+        "(assert (<= (+ X_0 X_1) 1))", 4, "several inputs")]
     [InlineData("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_1 1))", 3, "before it is declared")]
     [InlineData("(declare-const X_0 Int)", 1, "only Real")]
     [InlineData("(declare-const X_0 Real)\n(declare-const X_0 Real)", 2, "twice")]
@@ -101,7 +104,8 @@ public class VnnLibTests
     [Fact]
     public void Missing_bounds_and_gaps_in_declarations_are_errors()
     {
-        var ex = Assert.Throws<ParadoxException>(() => VnnLib.Parse("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1))", "m.vnnlib"));
+        var ex = Assert.Throws<ParadoxException>(() =>
+            VnnLib.Parse("(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert (<= X_0 1))", "m.vnnlib"));
         Assert.Contains("m.vnnlib", ex.Message);
         Assert.Contains("X_0 has no lower bound", ex.Message);
         ex = Assert.Throws<ParadoxException>(() => VnnLib.Parse("(declare-const X_1 Real)\n(declare-const Y_0 Real)", "g.vnnlib"));

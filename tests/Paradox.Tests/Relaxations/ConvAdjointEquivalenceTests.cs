@@ -36,9 +36,10 @@ public sealed class ConvAdjointEquivalenceTests
             var grads = autograd.grad([(value * upstream).sum()], [g, conv.Weight]);
             return (value.detach(), grads[0], grads[1]);
         }
-        long outH = (conv.OutputShape[1] - 1) * stride - 2 * padding + kernel, outW = (conv.OutputShape[2] - 1) * stride - 2 * padding + kernel;
-        var reference = Run(x => nn.functional.conv_transpose2d(x, conv.Weight, null, strides: [stride, stride], padding: [padding, padding],
-            output_padding: [conv.InputShape[1] - outH, conv.InputShape[2] - outW]));
+        long outH = (conv.OutputShape[1] - 1) * stride - 2 * padding + kernel,
+            outW = (conv.OutputShape[2] - 1) * stride - 2 * padding + kernel;
+        var reference = Run(x => nn.functional.conv_transpose2d(x, conv.Weight, null, strides: [stride, stride],
+            padding: [padding, padding], output_padding: [conv.InputShape[1] - outH, conv.InputShape[2] - outW]));
         var restructured = Run(conv.ApplyAdjoint);
 
         void Same(Tensor expected, Tensor actual, string what)
@@ -46,7 +47,8 @@ public sealed class ConvAdjointEquivalenceTests
             Assert.Equal(expected.shape, actual.shape);
             double scale = expected.abs().max().item<float>() + 1e-30;
             double diff = (expected - actual).abs().max().item<float>();
-            Assert.True(diff <= 1e-6 * scale, $"{conv.Describe()} on {string.Join("x", conv.InputShape)}: {what} differs by {diff:G3} (scale {scale:G3})");
+            Assert.True(diff <= 1e-6 * scale,
+                $"{conv.Describe()} on {string.Join("x", conv.InputShape)}: {what} differs by {diff:G3} (scale {scale:G3})");
         }
         Same(reference.Value, restructured.Value, "value");
         Same(reference.InputGrad, restructured.InputGrad, "input gradient");

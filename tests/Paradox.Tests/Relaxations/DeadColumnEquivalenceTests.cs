@@ -37,7 +37,9 @@ public sealed class DeadColumnEquivalenceTests
         var region = InputRegion.Ball(x, 0.2);
         int classes = (int)network.Layers[^1].OutputShape[0];
         var c = Specification.Matrix(SpecKind.Diffs, randint(classes, [5], generator: gen), classes).to(ScalarType.Float64);
-        EquivalentBounds.AssertSame(network, all => new BackSubstitutionEngine(ReluRules.CrownStandard, preBoundsFromBox) { AllColumns = all }
-            .Bound(network, region, FinalSpec.Merge(network, c, needUpper: true), false), $"{net}{(preBoundsFromBox ? " crown-ibp" : " deeppoly")}");
+        EquivalentBounds.AssertSame(network,
+            all => new BackSubstitutionEngine(ReluRules.CrownStandard, preBoundsFromBox) { AllColumns = all }
+                .Bound(network, region, FinalSpec.Merge(network, c, needUpper: true), false),
+            $"{net}{(preBoundsFromBox ? " crown-ibp" : " deeppoly")}");
     }
 }

@@ -91,7 +91,8 @@ public sealed class FactoredZonotopeEquivalenceTests
         int classes = (int)network.Layers[^1].OutputShape[0];
         var c = Specification.Matrix(SpecKind.Diffs, randint(classes, [5], generator: gen), classes).to(ScalarType.Float64);
         foreach (var (rule, hybrid) in new[] { (ReluRules.Zono, false), (ReluRules.Interval, true) })
-            AssertSameAsDense(network, InputRegion.Ball(x, 0.15), c, rule, hybrid, $"{net} half dead, {rule.Name}{(hybrid ? " hybrid" : "")}");
+            AssertSameAsDense(network, InputRegion.Ball(x, 0.15), c, rule, hybrid,
+                $"{net} half dead, {rule.Name}{(hybrid ? " hybrid" : "")}");
     }
 
     static void AssertSameAsDense(Network network, InputRegion region, Tensor c, ReluRule rule, bool hybrid, string what) =>

@@ -58,6 +58,7 @@ public sealed class GeneratorBlockTests
         Assert.True(allclose(mapped, expected.index_select(0, kept), rtol: 1e-4, atol: 1e-4), "Affine(Linear)");
 
         var spec = new FinalSpec(randn([5, 3, linear.InFeatures], generator: new Generator(11)), zeros(5, 3), NeedUpper: false);
-        Assert.True(allclose(flat.FinalAbsSum(spec), new DenseBlock(dense).Flatten().FinalAbsSum(spec), rtol: 1e-4, atol: 1e-4), "FinalAbsSum");
+        Assert.True(allclose(flat.FinalAbsSum(spec), new DenseBlock(dense).Flatten().FinalAbsSum(spec), rtol: 1e-4, atol: 1e-4),
+            "FinalAbsSum");
     }
 }

@@ -22,7 +22,8 @@ public sealed class LossGradientExactnessTests
     const float Eps = 0.3f;
     const double Margin = 0.02;
 
-    public static TheoryData<string> Domains => SoundDomains.Data(SoundDomains.All.Where(d => d != "iclr2021" && !SoundDomains.CertificationOnly.Contains(d)));
+    public static TheoryData<string> Domains =>
+        SoundDomains.Data(SoundDomains.All.Where(d => d != "iclr2021" && !SoundDomains.CertificationOnly.Contains(d)));
 
     sealed record Setup(Network Network, InputRegion Region, Tensor Labels);
 
@@ -73,7 +74,8 @@ public sealed class LossGradientExactnessTests
         double Distance(Tensor t) => t.abs().min().item<double>();
         if (Distance(l) < Margin || Distance(u) < Margin) yield return "a bound near 0";
         if (Distance(l.abs() - u.abs()) < Margin) yield return "|l| near |u|";
-        if (Distance(l * 10 - (l * 10).round()) < 0.1 || Distance(u * 10 - (u * 10).round()) < 0.1) yield return "a bound near a rounding jump k / 10";
+        if (Distance(l * 10 - (l * 10).round()) < 0.1 || Distance(u * 10 - (u * 10).round()) < 0.1)
+            yield return "a bound near a rounding jump k / 10";
         if (Distance(l - 0.5) < Margin || Distance(u + 0.5) < Margin) yield return "a widened bound near 0";
         if (Distance(rl) < 3 * Margin || Distance(ru) < 3 * Margin) yield return "a rounded bound near 0";
         if (!l.lt(0).logical_and(u.gt(0)).any().item<bool>()) yield return "no crossing neuron";

@@ -57,28 +57,31 @@ public sealed class ReferenceFixtureTests
 
     /// <summary>
     /// 1e-4 relative or 1e-5 absolute, as the fixture states, for every domain but the soft-slope ones (CROWN-Soft,
-    /// DeepZ-Soft, CROWN-IBP-Soft). Their slope sigmoid(l/u - u/l) is ill-conditioned for pre-activation bounds near 0, so float32 rounding alone moves some of
-    /// its bounds by more than that. Two measurements say by how much, per entry: (a) our float32 bound against the same
-    /// computation in float64 (on AMD Zen 5 with MKL, [15,6] differs by 1.5e-4, while plain deeppoly's largest such
-    /// difference here is 5e-5 and its median 2e-7), and (b) the spread of the float32 bound when every weight is moved
-    /// by at most one float32 rounding unit (2^-24 relative), which exposes the entry's sensitivity to the rounding of a
-    /// different summation order, as the reference's hardware has ([3,0]: 1.1e-5 where (a) is 2e-7). The tolerance adds
-    /// twice the larger of the two (ours and the reference's error): well-conditioned entries keep ~1e-4.
+    /// DeepZ-Soft, CROWN-IBP-Soft). Their slope sigmoid(l/u - u/l) is ill-conditioned for pre-activation bounds near 0,
+    /// so float32 rounding alone moves some of its bounds by more than that. Two measurements say by how much, per
+    /// entry: (a) our float32 bound against the same computation in float64 (on AMD Zen 5 with MKL, [15,6] differs by
+    /// 1.5e-4, while plain deeppoly's largest such difference here is 5e-5 and its median 2e-7), and (b) the spread of
+    /// the float32 bound when every weight is moved by at most one float32 rounding unit (2^-24 relative), which
+    /// exposes the entry's sensitivity to the rounding of a different summation order, as the reference's hardware has
+    /// ([3,0]: 1.1e-5 where (a) is 2e-7). The tolerance adds twice the larger of the two (ours and the reference's
+    /// error): well-conditioned entries keep ~1e-4.
     /// </summary>
     static double ToleranceFor(double expected, double roundingError) => Math.Max(1e-5, 1e-4 * Math.Abs(expected)) + 2 * roundingError;
 
-    /// <summary>The float32 rounding error of each difference lower bound, for the ill-conditioned soft slopes only (zero elsewhere).</summary>
+    /// <summary>The float32 rounding error of each difference lower bound, for the ill-conditioned soft slopes only
+    /// (zero elsewhere).</summary>
     static Tensor RoundingErrors(string domain, Relaxation relaxation, Setup s, Tensor lower)
     {
         var ours = lower.detach().to(ScalarType.Float64);
         if (!domain.Contains(":soft=", StringComparison.Ordinal)) return zeros_like(ours);
         using var _ = no_grad();
-        using var twin = ModelFile.Load(TestPaths.Model("fashionmnist_FC_box.pt"), new ModelFile.Hints("FC", DatasetInfo.FashionMnist, true))
-            .To(CPU, ScalarType.Float64);
+        using var twin = ModelFile.Load(TestPaths.Model("fashionmnist_FC_box.pt"),
+            new ModelFile.Hints("FC", DatasetInfo.FashionMnist, true)).To(CPU, ScalarType.Float64);
         using var region = InputRegion.Ball(s.X.to(ScalarType.Float64), (double)Fixture["eps"]!);
         var error = (relaxation.DifferenceLowerBounds(twin, region, s.Y) - ours).abs();
 
-        using var perturbed = ModelFile.Load(TestPaths.Model("fashionmnist_FC_box.pt"), new ModelFile.Hints("FC", DatasetInfo.FashionMnist, true));
+        using var perturbed = ModelFile.Load(TestPaths.Model("fashionmnist_FC_box.pt"),
+            new ModelFile.Hints("FC", DatasetInfo.FashionMnist, true));
         var originals = perturbed.Parameters().Select(p => p.detach().clone()).ToList();
         using var generator = new Generator(5);
         Tensor low = ours.clone(), high = ours.clone();

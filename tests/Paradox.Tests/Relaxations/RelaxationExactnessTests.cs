@@ -66,9 +66,12 @@ public sealed class RelaxationExactnessTests
         var box = RelaxationCatalog.Create("box").Bound(network, region, labels, SpecKind.Eye);
         var gapLower = lower - box.Lower.to(float64);
         var gapUpper = box.Upper!.to(float64) - upper;
-        Assert.True(gapLower.min().item<double>() >= -1e-5 && gapUpper.min().item<double>() >= -1e-5, $"seed {seed}: box is tighter than the true bounds");
-        Assert.True(gapLower.max().item<double>() > 1e-3, $"seed {seed}: box lower bounds are exact (largest gap {gapLower.max().item<double>():R})");
-        Assert.True(gapUpper.max().item<double>() > 1e-3, $"seed {seed}: box upper bounds are exact (largest gap {gapUpper.max().item<double>():R})");
+        Assert.True(gapLower.min().item<double>() >= -1e-5 && gapUpper.min().item<double>() >= -1e-5,
+            $"seed {seed}: box is tighter than the true bounds");
+        Assert.True(gapLower.max().item<double>() > 1e-3,
+            $"seed {seed}: box lower bounds are exact (largest gap {gapLower.max().item<double>():R})");
+        Assert.True(gapUpper.max().item<double>() > 1e-3,
+            $"seed {seed}: box upper bounds are exact (largest gap {gapUpper.max().item<double>():R})");
     }
 
     public static TheoryData<string> NoCrossingNetworks() => ["fc", "conv-then-linear"];
@@ -105,8 +108,10 @@ public sealed class RelaxationExactnessTests
                     var layer = result.PreActivation[k];
                     Assert.False(layer.Lower.lt(0).logical_and(layer.Upper.gt(0)).any().item<bool>(),
                         $"{name} {domain}: ReLU layer {layer.LayerIndex} has a crossing neuron; pick another seed");
-                    AssertClose(reference[k].Lower.to(float64), layer.Lower, $"{name} {domain} ReLU layer {layer.LayerIndex} lower (vs zono)");
-                    AssertClose(reference[k].Upper.to(float64), layer.Upper, $"{name} {domain} ReLU layer {layer.LayerIndex} upper (vs zono)");
+                    AssertClose(reference[k].Lower.to(float64), layer.Lower,
+                        $"{name} {domain} ReLU layer {layer.LayerIndex} lower (vs zono)");
+                    AssertClose(reference[k].Upper.to(float64), layer.Upper,
+                        $"{name} {domain} ReLU layer {layer.LayerIndex} upper (vs zono)");
                 }
                 AssertClose(lower, result.Lower, $"{name} {domain} {spec} lower");
                 if (spec == SpecKind.Eye) AssertClose(upper, result.Upper!, $"{name} {domain} {spec} upper");
@@ -118,6 +123,8 @@ public sealed class RelaxationExactnessTests
     {
         var error = (actual.to(float64) - expected).abs();
         double worst = error.max().item<double>();
-        Assert.True(worst <= 1e-5, $"{what}: off by {worst:R}\nexpected {expected.to(float32).ToString(TorchSharp.TensorStringStyle.Numpy)}\nactual   {actual.ToString(TorchSharp.TensorStringStyle.Numpy)}");
+        Assert.True(worst <= 1e-5, $"{what}: off by {worst:R}\n" +
+            $"expected {expected.to(float32).ToString(TorchSharp.TensorStringStyle.Numpy)}\n" +
+            $"actual   {actual.ToString(TorchSharp.TensorStringStyle.Numpy)}");
     }
 }

@@ -92,8 +92,10 @@ public sealed class RelaxationSoundnessTests(SampledCases sampled) : IClassFixtu
     {
         var c = sampled.Cases.Single(s => s.Case.Name == BoundCases.TiesName).Case;
         using var _ = no_grad();
-        var layers = RelaxationCatalog.Create(domain).Bound(c.Network, c.Region, c.Labels, SpecKind.Diffs, recordLayers: true).PreActivation;
-        (long Neuron, float Lower, float Upper)[] first = [(0, 0, 0), (1, -1, 1), (2, 0, 0.7f), (3, -0.7f, 0), (4, 1, 3), (7, 0.5f, 0.5f), (8, -0.5f, -0.5f), (9, -1.5f, 0)];
+        var layers = RelaxationCatalog.Create(domain).Bound(c.Network, c.Region, c.Labels, SpecKind.Diffs, recordLayers: true)
+            .PreActivation;
+        (long Neuron, float Lower, float Upper)[] first =
+            [(0, 0, 0), (1, -1, 1), (2, 0, 0.7f), (3, -0.7f, 0), (4, 1, 3), (7, 0.5f, 0.5f), (8, -0.5f, -0.5f), (9, -1.5f, 0)];
         (long Neuron, float Lower, float Upper)[] second = [(0, 0, 0), (1, -1, 1), (2, 0, 2), (3, -2, 0), (4, 0, 0)];
         foreach (var (layer, planted) in new[] { (layers[0], first), (layers[1], second) })
             foreach (var (n, lo, hi) in planted)

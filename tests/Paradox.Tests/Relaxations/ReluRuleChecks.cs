@@ -68,15 +68,18 @@ static class ReluRuleChecks
         {
             var ((l, u), (lower, upper)) = (pairs[i], relaxed[i]);
             if (rule.IsParallelogram)
-                Assert.True(lower.Slope == upper.Slope, $"{rule.Name} at l = {l:R}, u = {u:R}: parallelogram slopes differ ({lower}, {upper})");
+                Assert.True(lower.Slope == upper.Slope,
+                    $"{rule.Name} at l = {l:R}, u = {u:R}: parallelogram slopes differ ({lower}, {upper})");
             for (int k = 0; k < 50; k++)
             {
                 double x = k == 49 ? u : l + ((double)u - l) * k / 49;
                 double relu = Math.Max(x, 0), lo = lower.Slope * x + lower.Offset, hi = upper.Slope * x + upper.Offset;
                 double tolLo = ulps * (Math.Abs(lower.Slope * x) + Math.Abs(lower.Offset) + relu);
                 double tolHi = ulps * (Math.Abs(upper.Slope * x) + Math.Abs(upper.Offset) + relu);
-                Assert.True(lo <= relu + tolLo, $"{rule.Name} at l = {l:R}, u = {u:R}: lower line {lower} = {lo:R} above relu({x:R}) = {relu:R}");
-                Assert.True(hi >= relu - tolHi, $"{rule.Name} at l = {l:R}, u = {u:R}: upper line {upper} = {hi:R} below relu({x:R}) = {relu:R}");
+                Assert.True(lo <= relu + tolLo,
+                    $"{rule.Name} at l = {l:R}, u = {u:R}: lower line {lower} = {lo:R} above relu({x:R}) = {relu:R}");
+                Assert.True(hi >= relu - tolHi,
+                    $"{rule.Name} at l = {l:R}, u = {u:R}: upper line {upper} = {hi:R} below relu({x:R}) = {relu:R}");
             }
         }
     }

@@ -18,7 +18,8 @@ public sealed class ReluRuleZonotopeTests
     [Fact]
     public void Cases_crossing_is_strict_l_zero_is_active_u_zero_is_inactive()
     {
-        var (inactive, crossing, active) = ReluRule.Cases(TorchSharp.torch.tensor(new[] { 0f, -1f, 0f, -1f }), TorchSharp.torch.tensor(new[] { 1f, 0f, 0f, 1f }));
+        var (inactive, crossing, active) = ReluRule.Cases(TorchSharp.torch.tensor(new[] { 0f, -1f, 0f, -1f }),
+            TorchSharp.torch.tensor(new[] { 1f, 0f, 0f, 1f }));
         Assert.Equal(new[] { false, true, false, false }, inactive.data<bool>().ToArray());
         Assert.Equal(new[] { false, false, false, true }, crossing.data<bool>().ToArray());
         Assert.Equal(new[] { true, false, true, false }, active.data<bool>().ToArray());

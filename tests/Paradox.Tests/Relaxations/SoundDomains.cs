@@ -6,7 +6,8 @@ namespace Paradox.Tests.Relaxations;
 /// <summary>The relaxation names the soundness tests cover: every domain and variant of the catalogue.</summary>
 static class SoundDomains
 {
-    /// <summary>The LP and MILP domains: sound, but without gradients (no certified loss). Declared before <see cref="All"/>, which uses it.</summary>
+    /// <summary>The LP and MILP domains: sound, but without gradients (no certified loss). Declared before
+    /// <see cref="All"/>, which uses it.</summary>
     public static IReadOnlyList<string> CertificationOnly { get; } = ["triangle", "milp"];
 
     public static IReadOnlyList<string> All { get; } =

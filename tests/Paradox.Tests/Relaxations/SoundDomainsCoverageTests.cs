@@ -20,7 +20,8 @@ public sealed class SoundDomainsCoverageTests
     {
         foreach (var name in SoundDomains.All.Concat(SoundDomains.Estimates).Concat(SoundDomains.CoveredElsewhere.Keys))
             Assert.NotNull(RelaxationCatalog.DomainOf(name));
-        foreach (var name in SoundDomains.All) Assert.False(RelaxationCatalog.Create(name).IsEstimate, $"{name} is an estimate, not a certificate");
+        foreach (var name in SoundDomains.All)
+            Assert.False(RelaxationCatalog.Create(name).IsEstimate, $"{name} is an estimate, not a certificate");
         foreach (var name in SoundDomains.Estimates) Assert.True(RelaxationCatalog.Create(name).IsEstimate, $"{name} is not an estimate");
     }
 }

@@ -67,7 +67,8 @@ sealed class TestNetworkBuilder(long[] inputShape)
         return network;
     }
 
-    /// <summary>Overwrites row <paramref name="row"/> of a Linear layer: the given (input, weight) entries, zero elsewhere, and the bias.</summary>
+    /// <summary>Overwrites row <paramref name="row"/> of a Linear layer: the given (input, weight) entries, zero
+    /// elsewhere, and the bias.</summary>
     public static Action<AffineLayer> Row(long row, float bias, params (long Input, float Weight)[] entries) => layer =>
     {
         layer.Weight[row].zero_();

@@ -54,8 +54,8 @@ public sealed class TransposedConvolutionTests
         var transposed = conv.ApplyAdjoint(g);
         Assert.Equal([2, .. conv.InputShape], transposed.shape);
 
-        var (value, magnitude) = ReferenceKernels.ConvTranspose2d(ToArray(g), ToArray(conv.Weight.detach()), (int)conv.Stride, (int)conv.Padding,
-            (int)conv.InputShape[1], (int)conv.InputShape[2]);
+        var (value, magnitude) = ReferenceKernels.ConvTranspose2d(ToArray(g), ToArray(conv.Weight.detach()), (int)conv.Stride,
+            (int)conv.Padding, (int)conv.InputShape[1], (int)conv.InputShape[2]);
         var got = transposed.to(ScalarType.Float64).flatten().data<double>().ToArray();
         long terms = conv.OutChannels * conv.Kernel * conv.Kernel;
         double gamma = 2 * terms * Math.Pow(2, -24) / (1 - terms * Math.Pow(2, -24));
@@ -67,12 +67,14 @@ public sealed class TransposedConvolutionTests
         var forward = conv.ApplyLinear(x).to(ScalarType.Float64);
         var (g64, x64) = (g.to(ScalarType.Float64), x.to(ScalarType.Float64));
         double left = (forward * g64).sum().item<double>(), right = (x64 * transposed.to(ScalarType.Float64)).sum().item<double>();
-        double scale = (forward.abs() * g64.abs()).sum().item<double>() + (x64.abs() * transposed.to(ScalarType.Float64).abs()).sum().item<double>();
+        double scale = (forward.abs() * g64.abs()).sum().item<double>() +
+            (x64.abs() * transposed.to(ScalarType.Float64).abs()).sum().item<double>();
         long forwardTerms = conv.InChannels * conv.Kernel * conv.Kernel;
         Assert.True(Math.Abs(left - right) <= 4 * Math.Max(terms, forwardTerms) * Math.Pow(2, -24) * scale,
             $"{name}: <conv(x), g> = {left:R} but <x, T(g)> = {right:R}");
     }
 
     static ReferenceKernels.Array4 ToArray(Tensor t) =>
-        new(t.to(ScalarType.Float64).contiguous().flatten().data<double>().ToArray(), (int)t.shape[0], (int)t.shape[1], (int)t.shape[2], (int)t.shape[3]);
+        new(t.to(ScalarType.Float64).contiguous().flatten().data<double>().ToArray(),
+            (int)t.shape[0], (int)t.shape[1], (int)t.shape[2], (int)t.shape[3]);
 }

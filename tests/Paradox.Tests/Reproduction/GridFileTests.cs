@@ -29,7 +29,8 @@ public class GridFileTests
         Assert.Equal(38, Grid.Runs(["table3"]).Count());   // 19 modified relaxations x FC, CONV
         Assert.Equal(7 * 6 * 4, Grid.Runs(["table4"]).Count());
         // the flags file is the spec's copy of the published scripts, verbatim
-        Assert.Equal(File.ReadAllText(RepoFile("tests", "Paradox.Tests", "TestData", "paper-experiment-flags.txt")), File.ReadAllText(Grid.FlagsFile));
+        Assert.Equal(File.ReadAllText(RepoFile("tests", "Paradox.Tests", "TestData", "paper-experiment-flags.txt")),
+            File.ReadAllText(Grid.FlagsFile));
         Assert.Equal(74, Grid.PaperLines.Count);
         // every Table 2 and 3 line of the scripts fills exactly one cell
         var used = Grid.Runs(["table2", "table3"]).Select(r => r.PaperLabel).ToList();
@@ -51,8 +52,8 @@ public class GridFileTests
         var runs = Grid.Runs(["beyond"]).ToList();
         Assert.Equal(["SABR", "MTL-IBP", "RGS + Box", "RGS + CROWN-IBP (R)", "RGS + CROWN", "PGPE + CROWN"], runs.Select(r => r.Row));
         Assert.All(runs, r => Assert.Equal("MNIST CONV", r.Column));
-        Assert.Equal(["mnist-CONV-box", "mnist-CONV-box", "mnist-CONV-box", "mnist-CONV-crownibp1to1", "mnist-CONV-deeppoly", "mnist-CONV-deeppoly"],
-            runs.Select(r => r.PaperLabel));
+        Assert.Equal(["mnist-CONV-box", "mnist-CONV-box", "mnist-CONV-box", "mnist-CONV-crownibp1to1", "mnist-CONV-deeppoly",
+            "mnist-CONV-deeppoly"], runs.Select(r => r.PaperLabel));
         Assert.Equal(["sabr", "mtl-ibp", "rgs", "rgs", "rgs", "pgpe"],
             runs.Select(r => r.Tokens[Array.IndexOf(r.Tokens, "--method") + 1]));
         // the grid's own profiles never pick it by default
@@ -67,7 +68,8 @@ public class GridFileTests
     {
         using var dir = new ScratchDir();
         var (code, output, errors) = CliRunner.RunCapturingOutput(
-            ["reproduce", "--grid", GridPath, "--profile", profile, "--tables", "table2,table3,table4", "--datasets", "all", "--main_dir", dir.Path, "--dry_run"]);
+            ["reproduce", "--grid", GridPath, "--profile", profile, "--tables", "table2,table3,table4", "--datasets", "all",
+                "--main_dir", dir.Path, "--dry_run"]);
         Assert.True(code == 0, string.Join(" | ", errors));
         Assert.Empty(errors);
         Assert.Contains($"241 runs of table2, table3, table4, profile {profile}", output);
@@ -120,7 +122,8 @@ public class GridFileTests
         Assert.Equal(1, smoke.NEpochs);
         double[] milestones = [1, 1];
         Assert.Equal([1.0, 1.0], smoke.LrMilestones!);
-        Assert.Equal(paper with { NEpochs = 1, WarmupEpochs = 0, MixEpochs = 1, LrMilestones = milestones }, smoke with { LrMilestones = milestones });
+        Assert.Equal(paper with { NEpochs = 1, WarmupEpochs = 0, MixEpochs = 1, LrMilestones = milestones },
+            smoke with { LrMilestones = milestones });
         // cpu2: the full training set and the whole test set; only the epochs change
         Assert.Empty(Grid.Profile("cpu2").Flags);
         var cpu2 = Grid.Profile("cpu2").Apply(paper);
@@ -165,7 +168,8 @@ public class GridFileTests
     }
 
     static RunOutcome Finished(string row, string column, double? cert, string status = "finished") =>
-        new(new ResolvedRun(new GridRun(row, "table2", row, column, "p", []), null, null, null), row + "-cpu2", status, 99, cert, false, null, null);
+        new(new ResolvedRun(new GridRun(row, "table2", row, column, "p", []), null, null, null), row + "-cpu2", status, 99, cert,
+            false, null, null);
 
     [Fact]
     public void The_paradox_verdict_says_whether_box_certifies_most()
@@ -175,8 +179,8 @@ public class GridFileTests
         var all = tighter.Select((r, i) => Finished(r, "MNIST CONV", 80 - i)).ToList();
         var yes = Assert.Single(ParadoxVerdicts.Judge(table, [Finished("Box", "MNIST CONV", 86.8), .. all], "cpu2"));
         Assert.True(yes.Reproduces);
-        Assert.Equal("MNIST CONV (table2, profile cpu2): the paradox reproduces: Box certifies 86.8 %, more than every tighter relaxation " +
-                     "(hBox 80.0, CROWN-IBP (R) 79.0, DeepZ 78.0, CROWN 77.0).", yes.Sentence);
+        Assert.Equal("MNIST CONV (table2, profile cpu2): the paradox reproduces: Box certifies 86.8 %, more than every " +
+                     "tighter relaxation (hBox 80.0, CROWN-IBP (R) 79.0, DeepZ 78.0, CROWN 77.0).", yes.Sentence);
         var no = Assert.Single(ParadoxVerdicts.Judge(table, [Finished("Box", "MNIST CONV", 79.5), .. all], "cpu2"));
         Assert.False(no.Reproduces);
         Assert.Contains("does NOT reproduce: Box certifies 79.5 %, not more than hBox 80.0", no.Sentence);
@@ -198,7 +202,8 @@ public class GridFileTests
     public void A_cell_is_the_mean_of_its_finished_seeds()
     {
         RunOutcome Outcome(string status, double? std, double? cert, bool estimated = false) =>
-            new(new ResolvedRun(new GridRun("x", "table4", "omega = 1", "widened", "mnist-CONV-box", []), null, null, null), "x-cpu2", status, std, cert, estimated, null, null);
+            new(new ResolvedRun(new GridRun("x", "table4", "omega = 1", "widened", "mnist-CONV-box", []), null, null, null), "x-cpu2",
+                status, std, cert, estimated, null, null);
         Assert.Equal("—", ReproductionReport.Cell([]));
         Assert.Equal("—", ReproductionReport.Cell([Outcome("failed", null, null)]));
         Assert.Equal("98.0 / 90.5", ReproductionReport.Cell([Outcome("finished", 98, 90.5)]));
@@ -210,7 +215,8 @@ public class GridFileTests
     [Fact]
     public void Lr_step_epochs_is_a_flag_of_cert_and_train()
     {
-        var (code, output, errors) = CliRunner.RunCapturingOutput(["cert", .. Grid.PaperLines["mnist-FC-zono"], "--device", "cpu", "--lr_step_epochs", "2", "--dry_run"]);
+        var (code, output, errors) = CliRunner.RunCapturingOutput(
+            ["cert", .. Grid.PaperLines["mnist-FC-zono"], "--device", "cpu", "--lr_step_epochs", "2", "--dry_run"]);
         Assert.True(code == 0, string.Join(" | ", errors));
         var config = TrainConfig.FromJson(output, "cert");
         Assert.Equal(2, config.LrStepEpochs);
@@ -222,7 +228,8 @@ public class GridFileTests
         // left out, it is not written, so older configurations keep their hash
         Assert.DoesNotContain("lr_step_epochs", (config with { LrStepEpochs = null }).ToJson());
 
-        (code, _, errors) = CliRunner.RunCapturingOutput(["train", "--train_domain", "box", "--eps_train", "0.1", "--lr_step_epochs", "0", "--dry_run"]);
+        (code, _, errors) = CliRunner.RunCapturingOutput(
+            ["train", "--train_domain", "box", "--eps_train", "0.1", "--lr_step_epochs", "0", "--dry_run"]);
         Assert.Equal(2, code);
         Assert.Equal("error: --lr_step_epochs: must be at least 1 (got 0)", Assert.Single(errors));
     }

@@ -26,13 +26,15 @@ public class LearningCurveTests : IDisposable
 
         run.AppendMetrics(new EpochMetrics(2, new ScheduleValues(0.1, 0.5, 1, 0.001), 0.8, 0.85, 0.4, 12, CertifiedLoss: 1.25));
         var lines = File.ReadAllLines(run.MetricsFile);
-        Assert.Equal([RunDirectory.MetricsHeader(["eps", "kappa", "beta"]), "1,0,1,1,0.001,0.5,0.9,0,10,", "2,0.1,0.5,1,0.001,0.8,0.85,0.4,12,1.25"], lines);
+        Assert.Equal([RunDirectory.MetricsHeader(["eps", "kappa", "beta"]), "1,0,1,1,0.001,0.5,0.9,0,10,",
+            "2,0.1,0.5,1,0.001,0.8,0.85,0.4,12,1.25"], lines);
         var rows = MetricsCsv.Read(run.MetricsFile);
         Assert.Equal([null, 1.25], rows.Select(r => r.CertifiedLoss));
         Assert.True(rows[1].HasCertifiedPass);
 
         File.WriteAllText(dir.File("bad.csv"), OldHeader + "\n1,x,1,1,0.001,0.5,0.9,0,10\n");
-        Assert.Contains("bad.csv:2: 'x' in column eps is not a number", Assert.Throws<ParadoxException>(() => MetricsCsv.Read(dir.File("bad.csv"))).Message);
+        Assert.Contains("bad.csv:2: 'x' in column eps is not a number",
+            Assert.Throws<ParadoxException>(() => MetricsCsv.Read(dir.File("bad.csv"))).Message);
     }
 
     [Fact]
@@ -40,8 +42,8 @@ public class LearningCurveTests : IDisposable
     {
         var main = dir.File("runs");
         var (code, _, errors) = CliRunner.RunCapturingOutput(["train", "--dataset", "fashion-mnist", "--net", "FC", "--train_domain", "box",
-            "--eps_train", "0.1", "--n_epochs", "3", "--warmup_epochs", "1", "--mix_epochs", "1", "--kappa2", "0.5", "--n_train", "100", "--verify_max_tests", "10",
-            "--main_dir", main, "--label", "curve", "--threads", "1"]);
+            "--eps_train", "0.1", "--n_epochs", "3", "--warmup_epochs", "1", "--mix_epochs", "1", "--kappa2", "0.5", "--n_train", "100",
+            "--verify_max_tests", "10", "--main_dir", main, "--label", "curve", "--threads", "1"]);
         Assert.True(code == 0, string.Join(" | ", errors));
         var rows = MetricsCsv.Read(Path.Combine(main, "curve", "metrics.csv"));
         Assert.Null(rows[0].CertifiedLoss);                    // warm-up epoch: natural steps only

@@ -17,7 +17,8 @@ public class ReproduceCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    /// <summary>`reproduce [report] ARGS` with the repository's grid and the scratch main directory (in-process: the test process's threads).</summary>
+    /// <summary>`reproduce [report] ARGS` with the repository's grid and the scratch main directory (in-process: the
+    /// test process's threads).</summary>
     (int Code, string Output, string[] Errors) Reproduce(params string[] args)
     {
         var verb = args.FirstOrDefault() == "report" ? new[] { "reproduce", "report" } : ["reproduce"];
@@ -48,19 +49,23 @@ public class ReproduceCommandTests : IDisposable
             Assert.InRange((double)run["certified"]!, 0, 100);
         }
         var box = runs.Single(r => (string?)r!["label"] == "fashion-mnist-FC-box")!;
-        Assert.Equal(("table2", "Box", "FashionMNIST FC", "box"), ((string?)box["table"], (string?)box["row"], (string?)box["column"], (string?)box["verify_domain"]));
+        Assert.Equal(("table2", "Box", "FashionMNIST FC", "box"),
+            ((string?)box["table"], (string?)box["row"], (string?)box["column"], (string?)box["verify_domain"]));
         var crown = runs.Single(r => (string?)r!["label"] == "fashion-mnist-FC-crownibp1to1")!;
         Assert.Equal(("CROWN-IBP (R)", "crown-ibp", 12L), ((string?)crown["row"], (string?)crown["verify_domain"], (long)crown["seed"]!));
 
         var md = File.ReadAllText(Path.Combine(MainDir, "report.md"));
-        Assert.Contains("| Relaxation | MNIST FC | MNIST CONV | MNIST CONV (paper) | FashionMNIST FC | FashionMNIST CONV | SVHN CONV | CIFAR-10 CONVPLUS |", md);
+        Assert.Contains("| Relaxation | MNIST FC | MNIST CONV | MNIST CONV (paper) | FashionMNIST FC | FashionMNIST CONV | SVHN CONV | " +
+            "CIFAR-10 CONVPLUS |", md);
         Assert.Contains($"| Box | — | — | — / 86.8 | {Cell(box)} | — | — | — |", md);
         Assert.Contains($"| CROWN-IBP (R) | — | — | — / 75.4 | {Cell(crown)} | — | — | — |", md);
         Assert.Contains("| CROWN-IBP | — | — | — | — | — | — | — |", md);
         var csv = File.ReadAllLines(Path.Combine(MainDir, "report.csv"));
         Assert.Equal(3, csv.Length);
-        Assert.StartsWith("label,run_label,table,row,column,profile,dataset,net,train_domain,verify_domain,seed,standard,certified,estimated,seconds,status", csv[0]);
-        Assert.StartsWith("fashion-mnist-FC-box,fashion-mnist-FC-box-smoke,table2,Box,FashionMNIST FC,smoke,fashion-mnist,FC,box,box,10,", csv[1]);
+        Assert.StartsWith("label,run_label,table,row,column,profile,dataset,net,train_domain,verify_domain,seed,standard,certified," +
+            "estimated,seconds,status", csv[0]);
+        Assert.StartsWith("fashion-mnist-FC-box,fashion-mnist-FC-box-smoke,table2,Box,FashionMNIST FC,smoke,fashion-mnist,FC,box,box,10,",
+            csv[1]);
 
         // a second invocation trains nothing
         var finalWritten = File.GetLastWriteTimeUtc(Path.Combine(MainDir, "fashion-mnist-FC-box-smoke", "final.ckpt"));
@@ -85,8 +90,10 @@ public class ReproduceCommandTests : IDisposable
     string TwoEpochGrid()
     {
         var grid = JsonNode.Parse(File.ReadAllText(GridFileTests.GridPath))!;
-        grid["profiles"]!["two"] = JsonNode.Parse("""{ "n_epochs": 2, "flags": "--n_train 200 --verify_max_tests 20 --pgd_steps 2", "tables": ["table2"] }""");
-        File.Copy(Path.Combine(Path.GetDirectoryName(GridFileTests.GridPath)!, "paper-experiment-flags.txt"), dir.File("paper-experiment-flags.txt"));
+        grid["profiles"]!["two"] =
+            JsonNode.Parse("""{ "n_epochs": 2, "flags": "--n_train 200 --verify_max_tests 20 --pgd_steps 2", "tables": ["table2"] }""");
+        File.Copy(Path.Combine(Path.GetDirectoryName(GridFileTests.GridPath)!, "paper-experiment-flags.txt"),
+            dir.File("paper-experiment-flags.txt"));
         File.WriteAllText(dir.File("grid.json"), grid.ToJsonString());
         return dir.File("grid.json");
     }
@@ -115,14 +122,15 @@ public class ReproduceCommandTests : IDisposable
     [Fact]
     public void Runs_whose_dataset_is_missing_are_skipped_with_the_reason()
     {
-        var (code, output, errors) = Reproduce("--profile", "smoke", "--datasets", "all", "--only", "^svhn-CONV-box$|^cifar10-CONVPLUS-box$",
-            "--data-dir", dir.File("nothing-here"));
+        var (code, output, errors) = Reproduce("--profile", "smoke", "--datasets", "all",
+            "--only", "^svhn-CONV-box$|^cifar10-CONVPLUS-box$", "--data-dir", dir.File("nothing-here"));
         Assert.True(code == 0, string.Join(" | ", errors));
         Assert.Contains("skipped: SVHN not found at", output);
         Assert.Contains("skipped: CIFAR-10 not found at", output);
         var runs = JsonNode.Parse(File.ReadAllText(Path.Combine(MainDir, "report.json")))!["runs"]!.AsArray();
         Assert.All(runs, r => Assert.Equal("skipped", (string?)r!["status"]));
-        Assert.Contains("`svhn-CONV-box-smoke` (table2, Box / SVHN CONV): skipped: SVHN not found at", File.ReadAllText(Path.Combine(MainDir, "report.md")));
+        Assert.Contains("`svhn-CONV-box-smoke` (table2, Box / SVHN CONV): skipped: SVHN not found at",
+            File.ReadAllText(Path.Combine(MainDir, "report.md")));
     }
 
     [Fact]
@@ -157,12 +165,16 @@ public class ReproduceCommandTests : IDisposable
     [Theory]
     [InlineData(null, "does not exist")]
     [InlineData("{ \"profiles\": ", "not a valid grid file")]
-    [InlineData("{ \"flags_file\": \"paper-experiment-flags.txt\", \"profiles\": {}, \"tables\": [{ \"name\": \"t\", \"rows\": [\"Box\"], \"columns\": [\"c\"], \"runs\": [{ \"run\": \"no-such-run\", \"row\": \"Box\", \"column\": \"c\" }] }] }", "run 'no-such-run' is not a --label")]
-    [InlineData("{ \"flags_file\": \"paper-experiment-flags.txt\", \"profiles\": {}, \"tables\": [], \"colour\": 1 }", "not a valid grid file")]
+    [InlineData("{ \"flags_file\": \"paper-experiment-flags.txt\", \"profiles\": {}, \"tables\": [{ \"name\": \"t\", " +
+        "\"rows\": [\"Box\"], \"columns\": [\"c\"], \"runs\": [{ \"run\": \"no-such-run\", \"row\": \"Box\", \"column\": \"c\" }] }] }",
+        "run 'no-such-run' is not a --label")]
+    [InlineData("{ \"flags_file\": \"paper-experiment-flags.txt\", \"profiles\": {}, \"tables\": [], \"colour\": 1 }",
+        "not a valid grid file")]
     public void A_missing_or_corrupt_grid_file_is_one_line_naming_the_file(string? content, string expected)
     {
         var path = dir.File("grid.json");
-        File.Copy(Path.Combine(Path.GetDirectoryName(GridFileTests.GridPath)!, "paper-experiment-flags.txt"), dir.File("paper-experiment-flags.txt"));
+        File.Copy(Path.Combine(Path.GetDirectoryName(GridFileTests.GridPath)!, "paper-experiment-flags.txt"),
+            dir.File("paper-experiment-flags.txt"));
         if (content is not null) File.WriteAllText(path, content);
         var (code, _, errors) = Reproduce("--grid", path, "--dry_run");
         Assert.Equal(2, code);

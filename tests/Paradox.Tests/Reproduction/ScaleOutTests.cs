@@ -38,7 +38,8 @@ public class ScaleOutTests : IDisposable
     [Fact]
     public void Emit_slurm_dry_run_prints_a_valid_job_array_with_one_task_per_run()
     {
-        var (code, script, errors) = Reproduce("--profile", "cpu2", "--tables", "table2,table3,table4", "--datasets", "all", "--emit", "slurm", "--dry_run");
+        var (code, script, errors) = Reproduce("--profile", "cpu2", "--tables", "table2,table3,table4", "--datasets", "all",
+            "--emit", "slurm", "--dry_run");
         Assert.True(code == 0, string.Join(" | ", errors));
         Assert.False(Directory.Exists(MainDir));   // a dry run writes nothing
         var file = dir.File("job.slurm");
@@ -54,7 +55,8 @@ public class ScaleOutTests : IDisposable
         // task k runs grid run k alone, with the task's cores, in its own main directory
         var stub = dir.File("paradox-stub");
         File.WriteAllText(stub, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(stub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         int k = runs.FindIndex(r => r.Label == "parametrized-DC-1.5-300-s103");
         var task = Shell(file, ("SLURM_ARRAY_TASK_ID", k.ToString()), ("SLURM_CPUS_PER_TASK", "3"), ("PARADOX", stub));
         Assert.True(task.Code == 0, task.Error);

@@ -10,7 +10,8 @@ namespace Paradox.Tests.Runtime;
 /// </summary>
 public sealed class KernelSelfCheckTests
 {
-    static readonly string[] Kernels = ["conv2d", "conv_transpose2d", "conv adjoint (bmm, fold)", "conv2d input gradient", "conv2d weight gradient", "matmul", "sum", "elementwise"];
+    static readonly string[] Kernels = ["conv2d", "conv_transpose2d", "conv adjoint (bmm, fold)", "conv2d input gradient",
+        "conv2d weight gradient", "matmul", "sum", "elementwise"];
 
     [Fact]
     public void The_kernels_in_force_hold_and_the_test_process_runs_under_them()
@@ -134,10 +135,11 @@ public sealed class KernelRefusalCliTests
         Assert.False(File.Exists(json));
         Assert.DoesNotContain("certified", output);
 
-        var train = CliProcess.Run(["train", "--dataset", "mnist", "--net", "fc1", "--train_domain", "box", "--eps_train", "0.01", "--n_epochs", "1", "--n_train", "100",
-            "--main_dir", dir.Path, "--label", "refused"], WrongTransposedConvolution);
+        var train = CliProcess.Run(["train", "--dataset", "mnist", "--net", "fc1", "--train_domain", "box", "--eps_train", "0.01",
+            "--n_epochs", "1", "--n_train", "100", "--main_dir", dir.Path, "--label", "refused"], WrongTransposedConvolution);
         Assert.Equal(2, train.ExitCode);
-        Assert.Contains(train.ErrorLines, l => l.StartsWith("error: this machine's libtorch computes conv_transpose2d wrongly", StringComparison.Ordinal));
+        Assert.Contains(train.ErrorLines,
+            l => l.StartsWith("error: this machine's libtorch computes conv_transpose2d wrongly", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(dir.Path, "refused", "final.ckpt")));
     }
 
@@ -152,7 +154,8 @@ public sealed class KernelRefusalCliTests
         var json = dir.File("doctor.json");
         var right = CliProcess.Run(["doctor", "--json", json]);
         Assert.True(right.ExitCode == 0, right.Output + string.Join("\n", right.ErrorLines));
-        foreach (var text in new[] { "cpu:", "libtorch:", "threads:", "NNPACK off", "oneDNN off (PARADOX_ONEDNN=off)", "mallopt", "OMP_WAIT_POLICY=PASSIVE", "every kernel holds" })
+        foreach (var text in new[] { "cpu:", "libtorch:", "threads:", "NNPACK off", "oneDNN off (PARADOX_ONEDNN=off)", "mallopt",
+            "OMP_WAIT_POLICY=PASSIVE", "every kernel holds" })
             Assert.Contains(text, right.Output);
         var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!;
         Assert.True((bool)report["sound"]!);

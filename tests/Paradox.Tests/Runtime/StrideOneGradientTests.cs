@@ -68,7 +68,8 @@ public sealed class StrideOneGradientTests
             if (Math.Abs(quotient - finer) > 1e-6 * (Math.Abs(quotient) + scale)) continue; // a kink between the steps
             checkedDirections++;
             Assert.True(Math.Abs(predicted - quotient) <= 1e-3 * scale + 1e-7,
-                $"{loss}, direction {d}: autograd (float32) gives {predicted:R}, finite differences (float64) {quotient:R}, terms sum to {scale:G3}");
+                $"{loss}, direction {d}: autograd (float32) gives {predicted:R}, finite differences (float64) {quotient:R}, " +
+                $"terms sum to {scale:G3}");
         }
         Assert.True(checkedDirections >= 2, $"{loss}: only {checkedDirections} of 4 directions were away from kinks");
     }

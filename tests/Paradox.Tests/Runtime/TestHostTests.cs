@@ -39,6 +39,7 @@ public sealed class TestHostTests
     {
         var shared = SharedFixture.Create(() => ones(3));
         Assert.False(CurrentDisposeScope!.Contains(shared));
-        Assert.Throws<InvalidOperationException>(() => SharedFixture.Create<Tensor>(() => throw new InvalidOperationException("in the fixture")));
+        Assert.Throws<InvalidOperationException>(() =>
+            SharedFixture.Create<Tensor>(() => throw new InvalidOperationException("in the fixture")));
     }
 }

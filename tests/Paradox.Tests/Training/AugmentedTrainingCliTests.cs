@@ -9,7 +9,8 @@ namespace Paradox.Tests.Training;
 [Collection(CliRunner.Collection)]
 public sealed class AugmentedTrainingCliTests
 {
-    /// <summary>The binary CIFAR-10 files with <paramref name="perFile"/> records each: label i % 10, pixels a pattern of (file, record).</summary>
+    /// <summary>The binary CIFAR-10 files with <paramref name="perFile"/> records each: label i % 10, pixels a pattern
+    /// of (file, record).</summary>
     static void WriteCifar(ScratchDir dir, int perFile)
     {
         foreach (var (file, f) in Cifar10Reader.TrainFiles.Concat(Cifar10Reader.TestFiles).Select((name, i) => (name, i)))

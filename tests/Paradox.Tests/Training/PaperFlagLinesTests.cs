@@ -33,7 +33,8 @@ public class PaperFlagLinesTests
     };
 
     /// <summary>Flags whose values are strings in the configuration (all others are numbers or switches).</summary>
-    static readonly HashSet<string> StringFlags = ["label", "mode", "dataset", "net", "main_dir", "load_model", "train_domain", "crown_variant", "init_method", "opt", "reg", "c", "verify_domains"];
+    static readonly HashSet<string> StringFlags = ["label", "mode", "dataset", "net", "main_dir", "load_model", "train_domain",
+        "crown_variant", "init_method", "opt", "reg", "c", "verify_domains"];
     static readonly HashSet<string> ListFlags = ["eps_test", "verify_domains", "lr_milestones"];
 
     [Fact]

@@ -159,7 +159,8 @@ public class RunStoreTests : IDisposable
     {
         using var store = Open();
         Assert.Null(store.Get("nope"));
-        foreach (var update in new Action[] { () => store.Progress("nope", 1), () => store.Finish("nope", Results), () => store.Fail("nope", "x"), () => store.MarkKilled("nope") })
+        foreach (var update in new Action[] { () => store.Progress("nope", 1), () => store.Finish("nope", Results),
+            () => store.Fail("nope", "x"), () => store.MarkKilled("nope") })
         {
             var e = Assert.Throws<ParadoxException>(update);
             Assert.Equal($"run nope is not in {DbPath}", e.Message);

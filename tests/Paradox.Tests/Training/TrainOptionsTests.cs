@@ -11,7 +11,8 @@ namespace Paradox.Tests.Training;
 [Collection(CliRunner.Collection)]
 public class TrainOptionsTests
 {
-    const string Required = "--label run1 --mode train-provable --dataset mnist --net FC --train_domain box --eps_train 0.3 --verify_domains box";
+    const string Required = "--label run1 --mode train-provable --dataset mnist --net FC --train_domain box --eps_train 0.3 " +
+        "--verify_domains box";
 
     /// <summary>Runs a command with --dry_run; asserts success and returns the configuration and the stderr lines.</summary>
     static (JsonElement Config, string[] Errors) DryRun(string command, string flags)
@@ -22,16 +23,18 @@ public class TrainOptionsTests
         return (json.RootElement.Clone(), errors);
     }
 
-    static double[] Numbers(JsonElement config, string key) => config.GetProperty(key).EnumerateArray().Select(e => e.GetDouble()).ToArray();
-    static string[] Strings(JsonElement config, string key) => config.GetProperty(key).EnumerateArray().Select(e => e.GetString()!).ToArray();
+    static double[] Numbers(JsonElement config, string key) =>
+        config.GetProperty(key).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    static string[] Strings(JsonElement config, string key) =>
+        config.GetProperty(key).EnumerateArray().Select(e => e.GetString()!).ToArray();
 
     [Fact]
     public void Kebab_case_spellings_resolve_like_the_underscore_ones()
     {
-        const string underscore = "--label run1 --mode train-provable --dataset cifar10 --net CONV --train_domain deeppoly --eps_train 0.3 " +
-            "--verify_domains deeppoly --batch_size 50 --batch_pieces 2 --reg L1 --reg_lambda 5e-6 --n_epochs 20 --warmup_epochs 2 " +
-            "--mix_epochs 10 --lr_milestones 15,18 --eps_test 0.1 --init_method kaiming_normal --crown_variant 0-c --pgd_step_size 0.02 " +
-            "--verify_max_tests 500 --main_dir runs --load_model m.pt --data_dir data --save_every 5 --unnormalized";
+        const string underscore = "--label run1 --mode train-provable --dataset cifar10 --net CONV --train_domain deeppoly " +
+            "--eps_train 0.3 --verify_domains deeppoly --batch_size 50 --batch_pieces 2 --reg L1 --reg_lambda 5e-6 --n_epochs 20 " +
+            "--warmup_epochs 2 --mix_epochs 10 --lr_milestones 15,18 --eps_test 0.1 --init_method kaiming_normal --crown_variant 0-c " +
+            "--pgd_step_size 0.02 --verify_max_tests 500 --main_dir runs --load_model m.pt --data_dir data --save_every 5 --unnormalized";
         var kebab = string.Join(' ', underscore.Split(' ').Select(t => t.StartsWith("--") ? t.Replace('_', '-') : t));
         var (expected, _) = DryRun("cert", underscore + " --device cpu");
         var (actual, _) = DryRun("cert", kebab + " --device cpu");
@@ -55,7 +58,8 @@ public class TrainOptionsTests
     [InlineData("--verify_domains box,zono,deeppoly:0-c")]
     [InlineData("--verify-domains box,zono deeppoly:0-c")]
     public void Verify_domains_takes_several_values(string flags) =>
-        Assert.Equal(["box", "zono", "deeppoly:0-c"], Strings(DryRun("train", $"--train_domain box --eps_train 0.3 {flags}").Config, "verify_domains"));
+        Assert.Equal(["box", "zono", "deeppoly:0-c"],
+            Strings(DryRun("train", $"--train_domain box --eps_train 0.3 {flags}").Config, "verify_domains"));
 
     [Theory]
     [InlineData("130,190", new[] { 130.0, 190.0 })]
@@ -84,7 +88,8 @@ public class TrainOptionsTests
     [Fact]
     public void Names_are_resolved_to_their_canonical_spelling()
     {
-        var (config, _) = DryRun("train", "--train_domain box --eps_train 0.1 --dataset FashionMNIST --net conv0 --opt SGD --reg l2 --C EYE");
+        var (config, _) = DryRun("train",
+            "--train_domain box --eps_train 0.1 --dataset FashionMNIST --net conv0 --opt SGD --reg l2 --C EYE");
         Assert.Equal("fashion-mnist", config.GetProperty("dataset").GetString());
         Assert.Equal("CONV", config.GetProperty("net").GetString());
         Assert.Equal("sgd", config.GetProperty("opt").GetString());
@@ -122,7 +127,8 @@ public class TrainOptionsTests
     }
 
     [Theory]
-    [InlineData("--neptune me/paradox", "notice: --neptune is not applicable in Paradox: runs are logged to runs.db and metrics.csv; ignoring it")]
+    [InlineData("--neptune me/paradox",
+        "notice: --neptune is not applicable in Paradox: runs are logged to runs.db and metrics.csv; ignoring it")]
     [InlineData("--onnx_file net.onnx", "notice: --onnx_file: Paradox does not export ONNX models; ignoring it")]
     public void Logging_and_export_flags_of_cert_py_are_ignored_with_a_notice(string flag, string notice)
     {

@@ -24,7 +24,8 @@ public class TrainValidationTests
     }
 
     [Fact]
-    public void The_valid_line_passes() => Assert.Equal(0, CliRunner.Run(["cert", .. Valid.ToArgs(), "--device", "cpu", "--dry_run"]).ExitCode);
+    public void The_valid_line_passes() =>
+        Assert.Equal(0, CliRunner.Run(["cert", .. Valid.ToArgs(), "--device", "cpu", "--dry_run"]).ExitCode);
 
     [Theory]
     [InlineData("--train_domain boxx", "--train_domain")]
@@ -104,7 +105,8 @@ public class TrainValidationTests
 
     [Fact]
     public void Certification_only_domains_can_verify() =>
-        Assert.Equal(0, CliRunner.Run(["cert", .. Valid.With("--verify_domains box,triangle,milp").ToArgs(), "--device", "cpu", "--dry_run"]).ExitCode);
+        Assert.Equal(0,
+            CliRunner.Run(["cert", .. Valid.With("--verify_domains box,triangle,milp").ToArgs(), "--device", "cpu", "--dry_run"]).ExitCode);
 
     [Fact]
     public void Regression_is_not_supported() =>
@@ -124,9 +126,12 @@ public class TrainValidationTests
     [InlineData("cifar10")]
     [InlineData("svhn")]
     public void Augmentation_of_cifar_and_svhn_is_accepted(string dataset) =>
-        Assert.Equal(0, CliRunner.Run(["cert", .. Valid.With($"--dataset {dataset} --do_transform --device cpu").ToArgs(), "--dry_run"]).ExitCode);
+        Assert.Equal(0,
+            CliRunner.Run(["cert", .. Valid.With($"--dataset {dataset} --do_transform --device cpu").ToArgs(), "--dry_run"]).ExitCode);
 
     [Fact]
     public void Warm_up_and_ramp_may_exceed_the_epochs() =>
-        Assert.Equal(0, CliRunner.Run(["cert", .. Valid.With("--n_epochs 20 --warmup_epochs 10 --mix_epochs 100 --device cpu").ToArgs(), "--dry_run"]).ExitCode);
+        Assert.Equal(0,
+            CliRunner.Run(["cert", .. Valid.With("--n_epochs 20 --warmup_epochs 10 --mix_epochs 100 --device cpu").ToArgs(), "--dry_run"])
+                .ExitCode);
 }

@@ -133,7 +133,8 @@ public sealed class TrainerTests
     {
         using var scope = NewDisposeScope();
         var labels = arange(200, dtype: ScalarType.Int64).remainder(10);
-        var images = rand([200, 3, 32, 32], generator: new Generator(11)).mul_(0.5f).add_(labels.to(ScalarType.Float32).div(20f).view(-1, 1, 1, 1));
+        var images = rand([200, 3, 32, 32], generator: new Generator(11)).mul_(0.5f)
+            .add_(labels.to(ScalarType.Float32).div(20f).view(-1, 1, 1, 1));
         return new LabeledImages(images, labels, DatasetInfo.Cifar10, "synthetic");
     }
 

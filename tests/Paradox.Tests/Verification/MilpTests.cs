@@ -48,11 +48,14 @@ public sealed class MilpTests(SampledCases sampled) : IClassFixture<SampledCases
                 if (bound > seen + Tol(seen)) failures.Add($"{c} sample {b} row {row}: MILP {bound:R} above a concrete value {seen:R}");
                 var input = milp[b].Minimizers[row];
                 if (input is null) { failures.Add($"{c} sample {b} row {row}: no minimiser"); continue; }
-                var point = tensor(input).to(float32).reshape([1, .. c.Region.Lower.shape[1..]]).clamp(c.Region.Lower[b], c.Region.Upper[b]);
+                var point = tensor(input).to(float32).reshape([1, .. c.Region.Lower.shape[1..]])
+                    .clamp(c.Region.Lower[b], c.Region.Upper[b]);
                 var logits = c.Network.Forward(point);
                 double attained = logits.matmul(matrix[b].transpose(0, 1))[0, row].item<float>();
-                if (attained < bound - Tol(bound)) failures.Add($"{c} sample {b} row {row}: minimiser gives {attained:R} below the bound {bound:R}");
-                if (attained > bound + 1e-4 * (1 + Math.Abs(bound))) failures.Add($"{c} sample {b} row {row}: minimiser gives {attained:R}, bound {bound:R}: not exact");
+                if (attained < bound - Tol(bound))
+                    failures.Add($"{c} sample {b} row {row}: minimiser gives {attained:R} below the bound {bound:R}");
+                if (attained > bound + 1e-4 * (1 + Math.Abs(bound)))
+                    failures.Add($"{c} sample {b} row {row}: minimiser gives {attained:R}, bound {bound:R}: not exact");
             }
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));

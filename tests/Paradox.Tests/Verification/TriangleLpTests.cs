@@ -83,7 +83,8 @@ public sealed class TriangleLpTests
             foreach (var exact in new[] { "deeppoly", "zono" })
             {
                 var reference = RelaxationCatalog.Create(exact).Bound(network, region, labels, spec);
-                Assert.True(allclose(lp.Lower, reference.Lower, 1e-5, 1e-5), $"{spec} lower vs {exact}: {lp.Lower.sub(reference.Lower).abs().max().item<float>()}");
+                Assert.True(allclose(lp.Lower, reference.Lower, 1e-5, 1e-5),
+                    $"{spec} lower vs {exact}: {lp.Lower.sub(reference.Lower).abs().max().item<float>()}");
                 if (spec == SpecKind.Eye)
                     Assert.True(allclose(lp.Upper!, reference.Upper!, 1e-5, 1e-5), $"{spec} upper vs {exact}");
             }
@@ -106,7 +107,8 @@ public sealed class TriangleLpTests
                 var m = encoding.Minimize(problem.SpecWeight[b].AsSpan(row * problem.Width, problem.Width), problem.SpecBias[b][row]);
                 Assert.True(m.Proven);
                 Assert.True(m.Bound <= m.Value, $"sample {b} row {row}: bound {m.Bound:R} above the optimum {m.Value:R}");
-                Assert.True(m.Bound >= m.Value - Tol(m.Value), $"sample {b} row {row}: bound {m.Bound:R} far below the optimum {m.Value:R}");
+                Assert.True(m.Bound >= m.Value - Tol(m.Value),
+                    $"sample {b} row {row}: bound {m.Bound:R} far below the optimum {m.Value:R}");
                 checkedRows++;
             }
         }

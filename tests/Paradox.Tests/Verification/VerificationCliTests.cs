@@ -4,7 +4,8 @@ using Xunit;
 
 namespace Paradox.Tests.Verification;
 
-/// <summary>`triangle` and `milp` through the CLI on a tiny MNIST fc1 (100 ReLUs): certify, bounds, tightness --exact, and the errors.</summary>
+/// <summary>`triangle` and `milp` through the CLI on a tiny MNIST fc1 (100 ReLUs): certify, bounds, tightness --exact,
+/// and the errors.</summary>
 [Collection(CliRunner.Collection)]
 public sealed class VerificationCliTests : IDisposable
 {
@@ -25,7 +26,8 @@ public sealed class VerificationCliTests : IDisposable
         Assert.Contains("certified [triangle]", output);
         Assert.Contains("milp: 0 of 4 images timed out", output);
         var result = JsonNode.Parse(File.ReadAllText(json))!;
-        double poly = (double)result["certified"]!["deeppoly"]!, lp = (double)result["certified"]!["triangle"]!, exact = (double)result["certified"]!["milp"]!;
+        double poly = (double)result["certified"]!["deeppoly"]!, lp = (double)result["certified"]!["triangle"]!,
+            exact = (double)result["certified"]!["milp"]!;
         Assert.True(poly <= lp && lp <= exact, $"deeppoly {poly}, triangle {lp}, milp {exact}");
         Assert.Equal(0, (int)result["timed_out"]!["milp"]!);
     }
@@ -84,13 +86,15 @@ public sealed class VerificationCliTests : IDisposable
             "--eps_train", "0.1", "--main_dir", dir.Path, "--label", "t", "--n_epochs", "1");
         Assert.Equal(2, exit);
         var error = Assert.Single(lines);
-        Assert.Equal($"error: {flag}: domain '{domain}' is certification only: not differentiable (use it with --verify_domains, certify or bounds)", error);
+        Assert.Equal($"error: {flag}: domain '{domain}' is certification only: not differentiable " +
+            "(use it with --verify_domains, certify or bounds)", error);
     }
 
     [Fact]
     public void Exact_refuses_networks_above_the_relu_limit()
     {
-        var (code, lines) = CliRunner.Run("tightness", "--model", model, "--relaxations", "box", "--n", "2", "--exact", "--milp_max_relus", "50");
+        var (code, lines) = CliRunner.Run("tightness", "--model", model, "--relaxations", "box", "--n", "2", "--exact",
+            "--milp_max_relus", "50");
         Assert.Equal(2, code);
         var error = Assert.Single(lines);
         Assert.StartsWith("error: --exact: the network has 100 ReLU neurons; the complete MILP verifier is for small networks", error);

@@ -11,11 +11,13 @@ public class ExpressiveLossTests
     // the margin x0 - 3 x1 - 0.5 below by -1.1 (exactly, the map is linear).
     const double AdversarialDifference = -0.2, VerifiedDifference = 1.1, Alpha = 0.25;
 
-    static float Loss(Func<Paradox.Networks.Network, MethodBatch, Relaxation, ExpressiveParameters, Generator?, TrainingAttack?, LossParts> method)
+    static float Loss(
+        Func<Paradox.Networks.Network, MethodBatch, Relaxation, ExpressiveParameters, Generator?, TrainingAttack?, LossParts> method)
     {
         using var network = MethodCases.Linear();
         var batch = new MethodBatch(MethodCases.X, MethodCases.Y, Eps: 0.2);
-        return method(network, batch, MethodCases.Box, new ExpressiveParameters(Alpha), null, MethodCases.Fixed(0.7f, 0f)).Total.item<float>();
+        return method(network, batch, MethodCases.Box, new ExpressiveParameters(Alpha), null, MethodCases.Fixed(0.7f, 0f))
+            .Total.item<float>();
     }
 
     [Fact]
@@ -62,7 +64,8 @@ public class ExpressiveLossTests
         float methodLoss = 0, boxLoss = 0;
         var viaMethod = MethodCases.GradientOf(network, () =>
         {
-            var parts = Run(method, network, batch, alpha: 1, attack: (n, xx, yy, r, g) => throw new InvalidOperationException("alpha 1 needs no attack"));
+            var parts = Run(method, network, batch, alpha: 1,
+                attack: (n, xx, yy, r, g) => throw new InvalidOperationException("alpha 1 needs no attack"));
             methodLoss = parts.Total.item<float>();
             parts.Total.backward();
         });

@@ -41,7 +41,8 @@ public class IbpWarmupRegularizerTests
         var (network, x, _) = MethodCases.Tiny();
         using var __ = network;
         using var ball = InputRegion.Ball(x, 0.05);
-        var g = MethodCases.GradientOf(network, () => IbpWarmupRegularizer.Loss(network, ball, new IbpRegularizerParameters(Tau: 1))!.backward());
+        var g = MethodCases.GradientOf(network,
+            () => IbpWarmupRegularizer.Loss(network, ball, new IbpRegularizerParameters(Tau: 1))!.backward());
         Assert.All(g, v => Assert.True(float.IsFinite(v)));
         Assert.Contains(g, v => v != 0);
     }

@@ -88,7 +88,8 @@ public class MethodTrainingTests
     public void Bad_method_settings_are_one_line_errors_before_any_work(string flags, string method, string message)
     {
         using var runs = new ScratchDir();
-        var args = new List<string> { "train", "--net", "fc2", "--dataset", "fashion-mnist", "--eps_train", "0.05", "--main_dir", runs.Path };
+        var args = new List<string> { "train", "--net", "fc2", "--dataset", "fashion-mnist", "--eps_train", "0.05",
+            "--main_dir", runs.Path };
         if (!flags.Contains("--train_domain")) args.AddRange(["--train_domain", "box"]);
         args.AddRange(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         args.AddRange(method.Split(' '));

@@ -66,7 +66,8 @@ public class PgpeTests
         using var state = new PgpeState(network.Parameters(), 0.01);
         using var generator = new Generator(23);
         var gradient = MethodCases.GradientOf(network, () =>
-            Pgpe.Loss(network, new MethodBatch(x, y, Eps: 0.02), RelaxationCatalog.Create("triangle"), state, new PgpeParameters(Population: 2), generator));
+            Pgpe.Loss(network, new MethodBatch(x, y, Eps: 0.02), RelaxationCatalog.Create("triangle"), state,
+                new PgpeParameters(Population: 2), generator));
         Assert.Equal(before, MethodCases.Weights(network));
         Assert.All(gradient, g => Assert.True(float.IsFinite(g)));
         Assert.Contains(gradient, g => g != 0);

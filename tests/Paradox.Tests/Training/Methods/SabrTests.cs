@@ -75,7 +75,8 @@ public class SabrTests
     {
         using var network = MethodCases.Linear();
         var batch = new MethodBatch(MethodCases.X, MethodCases.Y, Eps: 0.2);
-        var e = Assert.Throws<ParadoxException>(() => Sabr.Loss(network, batch, RelaxationCatalog.Create("triangle"), new SabrParameters(), null));
+        var e = Assert.Throws<ParadoxException>(() =>
+            Sabr.Loss(network, batch, RelaxationCatalog.Create("triangle"), new SabrParameters(), null));
         Assert.Contains("certification only", e.Message);
         Assert.Contains("--sabr_lambda", Assert.Throws<ParadoxException>(() =>
             Sabr.Loss(network, batch, MethodCases.Box, new SabrParameters(Lambda: 0), null)).Message);
