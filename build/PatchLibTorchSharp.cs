@@ -16,7 +16,8 @@ public class PatchLibTorchSharp : Task
 
     public override bool Execute()
     {
-        if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux) || SystemHasVersion()) return true;
+        if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux)
+            || SystemHasVersion()) return true;
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "libLibTorchSharp.so", SearchOption.AllDirectories))
         {
             var bytes = File.ReadAllBytes(path);

@@ -54,7 +54,8 @@ static class CertifyBench
             using var region = InputRegion.Ball(x, 0.1);
             certified += (int)relaxation.Certify(network, region, y).sum().item<long>();
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{watch.Elapsed.TotalSeconds:0.000} {certified} {BenchSupport.PeakMemoryMiB():0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{watch.Elapsed.TotalSeconds:0.000} {certified} {BenchSupport.PeakMemoryMiB():0}"));
         return 0;
     }
 }

@@ -34,7 +34,9 @@ static class MethodStepBench
                 var output = BenchArgs.RunChild("method-step-one", net, method, domain);
                 double? seconds = output is null ? null : double.Parse(output[2], CultureInfo.InvariantCulture);
                 if (method == "standard" && seconds is { } s) standard[domain] = s;
-                string ratio = seconds is { } v && standard.TryGetValue(domain, out var b) ? (v / b).ToString("0.0", CultureInfo.InvariantCulture) : "";
+                string ratio = seconds is { } v && standard.TryGetValue(domain, out var b)
+                    ? (v / b).ToString("0.0", CultureInfo.InvariantCulture)
+                    : "";
                 table.AddRow(net, method, domain, output?[0] ?? "failed", output?[2] ?? "", ratio, output?[1] ?? "");
             }
         }
@@ -50,7 +52,10 @@ static class MethodStepBench
         using var network = BenchSupport.LoadPaperModel(net, DatasetInfo.FashionMnist);
         network.SetRequiresGrad(true);
         using var data = DatasetCatalog.Load(DatasetInfo.FashionMnist, train: true);
-        var config = new TrainConfig { Net = net, Dataset = "fashion-mnist", TrainDomain = domain, EpsTrain = 0.1, Method = method == "standard" ? null : method };
+        var config = new TrainConfig
+        {
+            Net = net, Dataset = "fashion-mnist", TrainDomain = domain, EpsTrain = 0.1, Method = method == "standard" ? null : method
+        };
         using var generator = new Generator(1);
         var trainingMethod = TrainingMethodCatalog.Create(config, generator);
         var pieces = new BatchPieces(trainingMethod, 1);

@@ -50,7 +50,8 @@ static class ProfileBench
             var loss = relaxation.CertifiedLoss(network, region, y, SpecKind.Diffs);
             double forward = watch.Elapsed.TotalSeconds;
             loss.backward();
-            Console.WriteLine($"forward {forward:0.000} s, backward {watch.Elapsed.TotalSeconds - forward:0.000} s, peak {BenchSupport.PeakMemoryMiB():0} MiB");
+            Console.WriteLine($"forward {forward:0.000} s, backward {watch.Elapsed.TotalSeconds - forward:0.000} s, " +
+                $"peak {BenchSupport.PeakMemoryMiB():0} MiB");
         }
         return 0;
     }

@@ -24,7 +24,9 @@ static class TrainStepBench
         bool fresh = args.Contains("--fresh");
         double eps = double.Parse(BenchArgs.String(args, "--eps", fresh ? "0.3" : "0.1"), CultureInfo.InvariantCulture);
         string mode = fresh ? "fresh weights, MNIST" : "paper's models, FashionMNIST";
-        var table = new Table().Title($"training step, eps {eps.ToString(CultureInfo.InvariantCulture)}, {mode}, {Environment.ProcessorCount} threads (median of 5)")
+        var table = new Table()
+            .Title($"training step, eps {eps.ToString(CultureInfo.InvariantCulture)}, {mode}, " +
+                $"{Environment.ProcessorCount} threads (median of 5)")
             .AddColumns("net", "domain", "batch", "seconds / step", "CPU seconds / step", "peak MiB");
         foreach (var net in nets)
             foreach (var domain in domains)
@@ -32,8 +34,8 @@ static class TrainStepBench
                 var batches = fresh && net == "CONV" && domain is "zono" or "deeppoly" ? new[] { 100, 50 } : [100];
                 foreach (var batch in batches)
                 {
-                    var output = BenchArgs.RunChild("train-step-one", net, domain, eps.ToString(CultureInfo.InvariantCulture), fresh ? "fresh" : "paper",
-                        batch.ToString(CultureInfo.InvariantCulture));
+                    var output = BenchArgs.RunChild("train-step-one", net, domain, eps.ToString(CultureInfo.InvariantCulture),
+                        fresh ? "fresh" : "paper", batch.ToString(CultureInfo.InvariantCulture));
                     table.AddRow(net, domain, batch.ToString(), output?[0] ?? "failed", output?[2] ?? "", output?[1] ?? "");
                 }
             }
@@ -98,7 +100,8 @@ static class BenchArgs
 
     public static int Int(string[] args, string name, int fallback) => int.Parse(String(args, name, fallback.ToString()));
 
-    /// <summary>Runs this benchmark program again with <paramref name="args"/>; its single output line split on spaces, or null on failure.</summary>
+    /// <summary>Runs this benchmark program again with <paramref name="args"/>; its single output line split on spaces,
+    /// or null on failure.</summary>
     public static string[]? RunChild(params string[] args)
     {
         var self = Environment.ProcessPath!;
