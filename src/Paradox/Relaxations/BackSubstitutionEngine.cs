@@ -30,6 +30,7 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
     public BoundResult Bound(Network network, InputRegion region, FinalSpec spec, bool recordLayers)
     {
         var relaxations = new Dictionary<int, ReluBounds>();
+        var live = new LiveColumns(AllColumns);
         var layers = new List<LayerBounds>();
         var box = preBoundsFromBox ? BoxEngine.Standard.PreActivationBounds(network, region) : null;
         var reluIndices = network.ReluIndices;
@@ -45,26 +46,26 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
                 (l, u) = (first.Lower, first.Upper);
             }
             else
-                (l, u) = LayerBoundsFromRows(network, index - 1, region, relaxations);
+                (l, u) = LayerBoundsFromRows(network, index - 1, region, relaxations, live);
             if (recordLayers) layers.Add(new LayerBounds(index, l, u));
             relaxations[index] = rule.Relax(l, u);
         }
 
-        if (optimizeSlopesOnce) relaxations = OneSlopeStep(network, region, spec, relaxations);
+        if (optimizeSlopesOnce) relaxations = OneSlopeStep(network, region, spec, relaxations, live);
         var start = new Coefficients(spec.Weight, spec.Bias, spec.NeedUpper ? spec.Weight : null, spec.NeedUpper ? spec.Bias : null);
-        var final = Substitute(network, network.Layers.Count - 2, start, relaxations);
+        var final = Substitute(network, network.Layers.Count - 2, start, relaxations, live);
         var (lower, upper) = Concretize(final, region);
         return new BoundResult(lower, upper, layers);
     }
 
     /// <summary>Bounds of the outputs of affine layer <paramref name="affineIndex"/>, starting from its weight rows.</summary>
     (Tensor Lower, Tensor Upper) LayerBoundsFromRows(Network network, int affineIndex, InputRegion region,
-        Dictionary<int, ReluBounds> relaxations)
+        Dictionary<int, ReluBounds> relaxations, LiveColumns live)
     {
         var affine = (AffineLayer)network.Layers[affineIndex];
         var (a, bias) = Rows(affine);
         var start = new Coefficients(a, bias, a, bias);
-        var (lower, upper) = Concretize(Substitute(network, affineIndex - 1, start, relaxations), region);
+        var (lower, upper) = Concretize(Substitute(network, affineIndex - 1, start, relaxations, live), region);
         long[] shape = [lower.shape[0], .. affine.OutputShape];
         return (lower.reshape(shape), upper!.reshape(shape));
     }
@@ -83,10 +84,10 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
     }
 
     /// <summary>Back-substitutes from the input of layer <paramref name="fromIndex"/>+1 down to the network input.</summary>
-    Coefficients Substitute(Network network, int fromIndex, Coefficients c, Dictionary<int, ReluBounds> relaxations)
+    Coefficients Substitute(Network network, int fromIndex, Coefficients c, Dictionary<int, ReluBounds> relaxations, LiveColumns live)
     {
         var (aLo, bLo, aUp, bUp) = c;
-        Tensor? live = null; // the neurons of the ReLU just passed whose slopes are not all 0 (null: all of them)
+        Tensor? columns = null; // the neurons of the ReLU just passed whose slopes are not all 0 (null: all of them)
         for (int i = fromIndex; i >= 0; i--)
         {
             switch (network.Layers[i])
@@ -95,12 +96,12 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
                     var rb = relaxations[i];
                     (aLo, bLo) = ThroughRelu(aLo, bLo, rb.LamLo, rb.MuLo, rb.LamUp, rb.MuUp);
                     if (aUp is not null) (aUp, bUp) = ThroughRelu(aUp, bUp!, rb.LamUp, rb.MuUp, rb.LamLo, rb.MuLo);
-                    live = AllColumns ? null : LiveNeurons.Of(rb.LamLo.ne(0).logical_or(rb.LamUp.ne(0)));
+                    columns = live.Of(rb);
                     break;
                 case AffineLayer a:
-                    (aLo, bLo) = ThroughAffine(a, aLo, bLo, live);
-                    if (aUp is not null) (aUp, bUp) = ThroughAffine(a, aUp, bUp!, live);
-                    live = null;
+                    (aLo, bLo) = ThroughAffine(a, aLo, bLo, columns);
+                    if (aUp is not null) (aUp, bUp) = ThroughAffine(a, aUp, bUp!, columns);
+                    columns = null;
                     break;
                 case FlattenLayer f:
                     aLo = aLo.reshape([aLo.shape[0], aLo.shape[1], .. f.InputShape]);
@@ -134,6 +135,23 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
 
     /// <summary>`sum_j A[b, k, j] v[b, j]` over the flattened neuron dimensions, [B, K].</summary>
     static Tensor MatVec(Tensor a, Tensor v) => a.flatten(2).matmul(v.flatten(1).unsqueeze(2)).squeeze(2);
+
+    /// <summary>
+    /// The live neurons of each ReLU layer's relaxation (<see cref="LiveNeurons"/>), computed once per bound: every
+    /// intermediate back-substitution passes the same earlier layers again. Null for all of them (or with AllColumns).
+    /// </summary>
+    sealed class LiveColumns(bool allColumns)
+    {
+        readonly Dictionary<ReluBounds, Tensor?> known = new(ReferenceEqualityComparer.Instance);
+
+        public Tensor? Of(ReluBounds rb)
+        {
+            if (allColumns) return null;
+            if (!known.TryGetValue(rb, out var columns))
+                known[rb] = columns = LiveNeurons.Of(rb.LamLo.ne(0).logical_or(rb.LamUp.ne(0)));
+            return columns;
+        }
+    }
 
     static (Tensor A, Tensor Bias) ThroughAffine(AffineLayer layer, Tensor a, Tensor bias, Tensor? live)
     {
@@ -176,7 +194,8 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
     /// ICLR 2021 CROWN-IBP: crossing lower slopes start uniform in [0,1] and take one signed-gradient step
     /// (step 1, clipped to [0,1]) on the certified loss before the final back-substitution.
     /// </summary>
-    Dictionary<int, ReluBounds> OneSlopeStep(Network network, InputRegion region, FinalSpec spec, Dictionary<int, ReluBounds> relaxations)
+    Dictionary<int, ReluBounds> OneSlopeStep(Network network, InputRegion region, FinalSpec spec, Dictionary<int, ReluBounds> relaxations,
+        LiveColumns live)
     {
         var crossingMasks = new Dictionary<int, Tensor>();
         var slopes = new Dictionary<int, Tensor>();
@@ -193,7 +212,7 @@ public sealed class BackSubstitutionEngine(ReluRule rule, bool preBoundsFromBox,
         using (enable_grad())
         {
             var trial = Substitute(network, network.Layers.Count - 2,
-                new Coefficients(spec.Weight.detach(), spec.Bias.detach(), null, null), With(slopes));
+                new Coefficients(spec.Weight.detach(), spec.Bias.detach(), null, null), With(slopes), live);
             var (lower, _) = Concretize(trial, region);
             // The certified loss decreases as the lower bounds of the differences grow.
             var loss = nn.functional.softplus(-lower).sum();

@@ -14,6 +14,6 @@ static class LiveNeurons
     public static Tensor? Of(Tensor nonZero)
     {
         var live = nonZero.flatten(1).any(0L).nonzero().squeeze(1);
-        return live.shape[0] == nonZero[0].numel() ? null : live;
+        return live.shape[0] == nonZero.numel() / nonZero.shape[0] ? null : live;
     }
 }
