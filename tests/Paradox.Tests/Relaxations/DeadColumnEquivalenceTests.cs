@@ -28,15 +28,11 @@ public sealed class DeadColumnEquivalenceTests
     {
         using var scope = NewDisposeScope();
         using var network = Build(net, 5).To(CPU, ScalarType.Float64);
-        using (no_grad())
-            foreach (var affine in network.Layers.OfType<AffineLayer>().SkipLast(1))
-                affine.Bias.index_put_(tensor(-100.0, dtype: ScalarType.Float64), TensorIndex.Slice(1, null, 2));
+        foreach (var affine in network.Layers.OfType<AffineLayer>().SkipLast(1))
+            EquivalentBounds.MakeEverySecondNeuronDead(affine, first: 1);
         network.SetRequiresGrad(true);
-        var gen = new Generator(9);
-        var x = rand([5, .. network.Layers[0].InputShape], generator: gen, dtype: ScalarType.Float64);
+        var (x, c) = EquivalentBounds.Inputs(network, seed: 9);
         var region = InputRegion.Ball(x, 0.2);
-        int classes = (int)network.Layers[^1].OutputShape[0];
-        var c = Specification.Matrix(SpecKind.Diffs, randint(classes, [5], generator: gen), classes).to(ScalarType.Float64);
         EquivalentBounds.AssertSame(network,
             all => new BackSubstitutionEngine(ReluRules.CrownStandard, preBoundsFromBox) { AllColumns = all }
                 .Bound(network, region, FinalSpec.Merge(network, c, needUpper: true), false),

@@ -31,6 +31,25 @@ static class EquivalentBounds
             AssertClose(straightforward.Grads[i], restructured.Grads[i], $"{what}: gradient of parameter {i}");
     }
 
+    /// <summary>
+    /// Every second neuron of <paramref name="layer"/> from <paramref name="first"/> on gets bias -100: inactive in every sample.
+    /// </summary>
+    public static void MakeEverySecondNeuronDead(AffineLayer layer, long first)
+    {
+        using var _ = no_grad();
+        layer.Bias.index_put_(tensor(-100.0, dtype: layer.Bias.dtype), TensorIndex.Slice(first, null, 2));
+    }
+
+    /// <summary>Five float64 points in [0,1] and the difference specification of random labels.</summary>
+    public static (Tensor X, Tensor C) Inputs(Network network, ulong seed)
+    {
+        var generator = new Generator(seed);
+        var x = rand([5, .. network.Layers[0].InputShape], generator: generator, dtype: ScalarType.Float64);
+        int classes = (int)network.Layers[^1].OutputShape[0];
+        var c = Specification.Matrix(SpecKind.Diffs, randint(classes, [5], generator: generator), classes).to(ScalarType.Float64);
+        return (x, c);
+    }
+
     static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         double scale = expected.abs().max().item<double>();

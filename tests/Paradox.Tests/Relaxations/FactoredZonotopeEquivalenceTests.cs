@@ -79,17 +79,9 @@ public sealed class FactoredZonotopeEquivalenceTests
     {
         using var scope = NewDisposeScope();
         using var network = Build(net, 4).To(CPU, ScalarType.Float64);
-        var first = (AffineLayer)network.Layers.First(l => l is AffineLayer);
-        using (no_grad())
-        {
-            var bias = first.Bias;
-            bias.index_put_(tensor(-100.0, dtype: ScalarType.Float64), TensorIndex.Slice(0, null, 2));
-        }
+        EquivalentBounds.MakeEverySecondNeuronDead(network.Layers.OfType<AffineLayer>().First(), first: 0);
         network.SetRequiresGrad(true);
-        var gen = new Generator(7);
-        var x = rand([5, .. network.Layers[0].InputShape], generator: gen, dtype: ScalarType.Float64);
-        int classes = (int)network.Layers[^1].OutputShape[0];
-        var c = Specification.Matrix(SpecKind.Diffs, randint(classes, [5], generator: gen), classes).to(ScalarType.Float64);
+        var (x, c) = EquivalentBounds.Inputs(network, seed: 7);
         foreach (var (rule, hybrid) in new[] { (ReluRules.Zono, false), (ReluRules.Interval, true) })
             AssertSameAsDense(network, InputRegion.Ball(x, 0.15), c, rule, hybrid,
                 $"{net} half dead, {rule.Name}{(hybrid ? " hybrid" : "")}");
