@@ -64,7 +64,7 @@ public static class ReproduceCommand
             all 10,000 test images (see the grid's profile description), `smoke` is a seconds-long plumbing check.
             Prints every run with its estimated time, then trains them one after the other in <main_dir>/<label>-<profile>
             (recorded in <main_dir>/runs.db); finished runs are skipped, interrupted ones resumed from their last
-            checkpoint, a failed run is reported and the next one starts. Ctrl-C stops after the current step (as
+            checkpoint, a failed run is reported and the next one starts. Ctrl-C or SIGTERM stops after the current step (as
             `paradox train`); running the command again continues. Writes <main_dir>/report.md, report.json and report.csv.
             --seed is ignored: each run has the paper's seed. The device is cuda when available unless --device says otherwise.
             """);
@@ -271,9 +271,9 @@ public static class ReproduceCommand
             var failures = new Dictionary<string, string>();
             bool stop = false;
             int exit = 0;
-            using (var ctrlC = new CtrlC())
+            using (var stopSignals = new StopSignals())
             {
-                for (int k = 0; k < Runs.Count && !stop && !ctrlC.Requested; k++)
+                for (int k = 0; k < Runs.Count && !stop && !stopSignals.Requested; k++)
                 {
                     var r = Runs[k];
                     var state = State(r);
@@ -298,7 +298,7 @@ public static class ReproduceCommand
                         Console.Error.WriteLine($"error: {r.Run.Label}: {failures[r.Run.Label]}");
                     }
                 }
-                stop |= ctrlC.Requested;
+                stop |= stopSignals.Requested;
             }
             // Ctrl-C outside the training loop (e.g. during a final evaluation) lets that run finish, then stops
             if (stop) exit = 130;
@@ -355,13 +355,13 @@ public static class ReproduceCommand
             Console.WriteLine($"{todo.Count} runs to do, {workers} at once with {threads} threads each");
             bool stop;
             IReadOnlyDictionary<string, int> codes;
-            using (var ctrlC = new CtrlC())
+            using (var stopSignals = new StopSignals())
             {
                 var jobs = todo.Select(r => (r.Run.Label, Call.Arguments(r.Run.Label, threads.ToString(CultureInfo.InvariantCulture))))
                     .ToList();
                 codes = WorkerPool.ForAssembly(typeof(ReproduceCommand).Assembly.Location)
-                    .Run(jobs, workers, () => ctrlC.Requested, Console.WriteLine);
-                stop = ctrlC.Requested;
+                    .Run(jobs, workers, () => stopSignals.Requested, Console.WriteLine);
+                stop = stopSignals.Requested;
             }
             var failures = codes.Where(c => c.Value is not 0 and not 130).ToDictionary(c => c.Key, c => $"exit code {c.Value}");
             var outcomes = WriteReport(failures);

@@ -19,8 +19,8 @@ public static class TrainRunner
             Console.WriteLine($"results written to {file}");
             return 0;
         }
-        using var ctrlC = new CtrlC();
-        return Report(TrainingRun.Start(config, device, new ConsoleObserver(config.Label), ctrlC.Token));
+        using var stopSignals = new StopSignals();
+        return Report(TrainingRun.Start(config, device, new ConsoleObserver(config.Label), stopSignals.Token));
     }
 
     /// <summary>Continues the run in <paramref name="runDir"/> from its latest checkpoint; threads and device may change.</summary>
@@ -29,8 +29,8 @@ public static class TrainRunner
         var config = TrainingRun.ResumedConfig(runDir, threads, device);
         TrainingRun.Preflight(config, runDir);
         var torchDevice = TorchRuntime.Configure(config.Threads, config.Device, config.Seed);
-        using var ctrlC = new CtrlC();
-        return Report(TrainingRun.Resume(runDir, config, torchDevice, new ConsoleObserver(config.Label), ctrlC.Token));
+        using var stopSignals = new StopSignals();
+        return Report(TrainingRun.Resume(runDir, config, torchDevice, new ConsoleObserver(config.Label), stopSignals.Token));
     }
 
     static int Report(TrainingRun.Outcome outcome)

@@ -22,8 +22,8 @@ public sealed class WorkerPool(string program, IReadOnlyList<string> programArgu
 
     /// <summary>
     /// Runs every job (label, arguments after the program) with at most <paramref name="workers"/> at once; returns each
-    /// job's exit code. <paramref name="stop"/> set: no new job starts, running ones get Ctrl-C's SIGINT equivalent by
-    /// sharing the terminal's process group, and finish their step.
+    /// job's exit code. <paramref name="stop"/> set: no new job starts, and running ones are sent SIGTERM (after Ctrl-C
+    /// they also got SIGINT through the terminal's process group), so each finishes its step and saves its state.
     /// </summary>
     public IReadOnlyDictionary<string, int> Run(IReadOnlyList<(string Label, string[] Arguments)> jobs, int workers, Func<bool> stop,
         Action<string> output)
@@ -50,9 +50,18 @@ public sealed class WorkerPool(string program, IReadOnlyList<string> programArgu
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            process.WaitForExit();
+            bool signalled = false;
+            while (!process.WaitForExit(200))
+                if (!signalled && stop()) signalled = Terminate(process.Id);
+            process.WaitForExit(); // drains the redirected output
             lock (gate) codes[job.Label] = process.ExitCode;
         });
         return codes;
     }
+
+    /// <summary>Sends SIGTERM (a stop request to a paradox child); true when sent. Windows has no such signal: false.</summary>
+    static bool Terminate(int pid) => !OperatingSystem.IsWindows() && Kill(pid, 15) == 0;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int Kill(int pid, int signal);
 }

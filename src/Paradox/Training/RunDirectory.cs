@@ -8,7 +8,8 @@ namespace Paradox.Training;
 
 /// <summary>
 /// The files of one run, `<main_dir>/<label>/`: config.json, metrics.csv, epoch-K.ckpt every save_every
-/// epochs, interrupted.ckpt after Ctrl-C, final.ckpt and results.json. Every write is atomic.
+/// epochs, progress.ckpt every save_minutes inside an epoch, interrupted.ckpt after Ctrl-C or SIGTERM, final.ckpt and
+/// results.json. Every write is atomic.
 /// </summary>
 public sealed class RunDirectory(string path)
 {
@@ -18,6 +19,7 @@ public sealed class RunDirectory(string path)
     public string ResultsFile => System.IO.Path.Combine(Path, "results.json");
     public string FinalCheckpoint => System.IO.Path.Combine(Path, "final.ckpt");
     public string InterruptedCheckpoint => System.IO.Path.Combine(Path, "interrupted.ckpt");
+    public string ProgressCheckpoint => System.IO.Path.Combine(Path, "progress.ckpt");
     public string EpochCheckpoint(int epoch) => System.IO.Path.Combine(Path, $"epoch-{epoch}.ckpt");
     public string LockFile => System.IO.Path.Combine(Path, ".lock");
 
@@ -88,7 +90,8 @@ public sealed class RunDirectory(string path)
     /// <summary>The most advanced training checkpoint (by optimizer step), or null.</summary>
     public string? LatestCheckpoint()
     {
-        var candidates = Directory.EnumerateFiles(Path, "epoch-*.ckpt").Append(InterruptedCheckpoint).Where(File.Exists);
+        var candidates = Directory.EnumerateFiles(Path, "epoch-*.ckpt").Append(InterruptedCheckpoint).Append(ProgressCheckpoint)
+            .Where(File.Exists);
         return candidates
             .Select(f => (File: f, Step: StepOf(f)))
             .OrderByDescending(c => c.Step)

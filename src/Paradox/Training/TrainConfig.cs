@@ -108,6 +108,8 @@ public sealed record TrainConfig
 
     // native
     public int SaveEvery { get; init; } = 1;
+    /// <summary>Minutes between mid-epoch checkpoints (progress.ckpt), so a kill loses at most this much; 0 = only at epochs.</summary>
+    public double SaveMinutes { get; init; } = 30;
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -125,7 +127,7 @@ public sealed record TrainConfig
     }
 
     /// <summary>Settings that do not change the trained weights: where and how fast a run goes, and what it is called.</summary>
-    static readonly string[] NotIdentity = ["label", "main_dir", "data_dir", "threads", "save_every", "device"];
+    static readonly string[] NotIdentity = ["label", "main_dir", "data_dir", "threads", "save_every", "save_minutes", "device"];
 
     /// <summary>Settings added after the first hash (<see cref="LegacyHash"/>): absent from configs hashed before them.</summary>
     static readonly string[] AddedAfterLegacyHash = ["milp_time_limit", "milp_max_relus"];
@@ -155,6 +157,7 @@ public sealed record TrainConfig
     {
         var identity = this with { Label = "", MainDir = "", DataDir = null, Threads = null, SaveEvery = 0, Device = "" };
         var node = JsonSerializer.SerializeToNode(identity, Json)!.AsObject();
+        node.Remove("save_minutes"); // not an identity setting, and newer than the legacy hash
         foreach (var key in AddedAfterLegacyHash)
         {
             if (!JsonNode.DeepEquals(node[key], DefaultJson[key])) return null;

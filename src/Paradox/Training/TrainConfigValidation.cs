@@ -46,6 +46,8 @@ public static class TrainConfigValidation
             throw new ParadoxException($"--label: '{c.Label}' cannot name a run directory (use letters, digits, '-', '_' or '.')");
         if (c.Threads is < 1) throw new ParadoxException($"--threads: must be at least 1 (got {c.Threads})");
         if (c.SaveEvery < 1) throw new ParadoxException($"--save_every: must be at least 1 (got {c.SaveEvery})");
+        if (!(c.SaveMinutes >= 0) || double.IsInfinity(c.SaveMinutes))
+            throw new ParadoxException($"--save_minutes: must be a number of minutes >= 0 (got {c.SaveMinutes})");
         if (c.Skip < -1) throw new ParadoxException($"--skip: must be -1 (none) or a number of epochs >= 0 (got {c.Skip})");
     }
 

@@ -142,6 +142,8 @@ public static class TrainSettings
 
         // native
         Integer("save_every", "Write a checkpoint every K epochs", c => c.SaveEvery, (c, v) => c with { SaveEvery = v }),
+        Number("save_minutes", "Also write progress.ckpt every M minutes inside an epoch, so a kill loses at most M minutes " +
+            "(0 = only at epochs)", c => c.SaveMinutes, (c, v) => c with { SaveMinutes = v }),
     ];
 
     /// <summary>The entry of a flag in any spelling (`--batch-size`, `batch_size`), or null.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Paradox.Data;
 using Paradox.IO;
@@ -8,7 +9,8 @@ namespace Paradox.Training;
 
 /// <summary>
 /// One run of `paradox train`: the run directory and its runs.db row, the epoch loop with metrics.csv and a checkpoint
-/// every `save_every` epochs, a stop request honoured after the current step (state saved to interrupted.ckpt),
+/// every `save_every` epochs (and every `save_minutes` inside one), a stop request honoured after the current step (state
+/// saved to interrupted.ckpt),
 /// final.ckpt and the final evaluation into results.json. Displays see it through an <see cref="ITrainingRunObserver"/>.
 /// </summary>
 public static class TrainingRun
@@ -92,15 +94,29 @@ public static class TrainingRun
     static bool TrainEpochs(Trainer trainer, RunDirectory dir, RunStore store, TrainConfig config, ITrainingRunObserver observer,
         CancellationToken stop)
     {
+        var sinceSave = Stopwatch.StartNew();
         while (trainer.Position.Epoch <= config.NEpochs)
         {
             int epoch = trainer.Position.Epoch;
             var metrics = observer.Epoch(epoch, config.NEpochs, trainer.Position, trainer.BatchesPerEpoch,
-                onStep => trainer.RunEpoch(onStep, () => stop.IsCancellationRequested));
+                onStep => trainer.RunEpoch(step =>
+                {
+                    onStep?.Invoke(step);
+                    // mid-epoch only: the epoch's end writes epoch-K.ckpt (or continues to it when save_every skips it)
+                    if (config.SaveMinutes > 0 && step.Batch < step.BatchesPerEpoch && sinceSave.Elapsed.TotalMinutes >= config.SaveMinutes)
+                    {
+                        trainer.SaveCheckpoint(dir.ProgressCheckpoint);
+                        sinceSave.Restart();
+                    }
+                }, () => stop.IsCancellationRequested));
             if (metrics is null) return false;
             dir.AppendMetrics(metrics);
             if (epoch % Math.Max(1, config.SaveEvery) == 0 || epoch == config.NEpochs)
+            {
                 trainer.SaveCheckpoint(dir.EpochCheckpoint(epoch));
+                File.Delete(dir.ProgressCheckpoint); // older than the epoch checkpoint now
+                sinceSave.Restart();
+            }
             store.Progress(config.Label, epoch);
             observer.EpochDone(metrics, config.NEpochs);
             if (stop.IsCancellationRequested) return false;

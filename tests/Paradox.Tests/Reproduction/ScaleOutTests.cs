@@ -99,6 +99,19 @@ public class ScaleOutTests : IDisposable
         Assert.False(Directory.Exists(MainDir));
     }
 
+    /// <summary>A stop request reaches running workers as SIGTERM (their stop request too), and no further job starts.</summary>
+    [Fact]
+    public void A_stop_request_sends_sigterm_to_running_workers_and_starts_no_more()
+    {
+        // a worker that exits 42 on SIGTERM and otherwise runs for a minute
+        var pool = new WorkerPool("/bin/sh", ["-c", "trap 'exit 42' TERM; i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"]);
+        var watch = Stopwatch.StartNew();
+        var codes = pool.Run([("first", []), ("second", [])], workers: 1, stop: () => watch.Elapsed > TimeSpan.FromSeconds(0.5), _ => { });
+        Assert.Equal(42, codes["first"]);
+        Assert.False(codes.ContainsKey("second"), "a job started after the stop request");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"the worker ran {watch.Elapsed} after the stop request");
+    }
+
     const string ThreeRuns = "^fashion-mnist-FC-(box|crownibp1to0|crownibp1to1)$";
 
     /// <summary>Three child processes write runs.db at once (WAL, busy timeout); all three runs are recorded finished.</summary>

@@ -91,8 +91,10 @@ public sealed class ConfigHashTests
     [Fact]
     public void Settings_that_do_not_change_the_weights_do_not_change_the_hash()
     {
-        var moved = Stored with { Label = "other", MainDir = "/elsewhere", DataDir = "data", Threads = 7, Device = "cuda", SaveEvery = 1 };
+        var moved = Stored with { Label = "other", MainDir = "/elsewhere", DataDir = "data", Threads = 7, Device = "cuda" };
+        moved = moved with { SaveEvery = 1, SaveMinutes = 2 };
         Assert.Equal(Stored.Hash(), moved.Hash());
+        Assert.Equal(Stored.LegacyHash(), moved.LegacyHash()); // old checkpoints resume whatever --save_minutes says
     }
 
     [Fact]

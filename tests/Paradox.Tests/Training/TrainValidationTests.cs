@@ -67,6 +67,7 @@ public class TrainValidationTests
     [InlineData("--verify_max_tests 0", "--verify_max_tests")]
     [InlineData("--skip -2", "--skip")]
     [InlineData("--save_every 0", "--save_every")]
+    [InlineData("--save_minutes -1", "--save_minutes")]
     [InlineData("--threads 0", "--threads")]
     [InlineData("--device tpu", "--device")]
     [InlineData("--label a/b", "--label")]
