@@ -1,5 +1,5 @@
-# The process settings that must be in the environment before a .NET process starts; sourced by ./paradox and
-# ./test.sh (TorchRuntime sets the rest in-process). A value already in the environment wins.
+# The process settings that must be in the environment before a .NET process starts; sourced by ./paradox, ./bench.sh
+# and ./test.sh (TorchRuntime sets the rest in-process). A value already in the environment wins.
 #
 # libgomp's default spin-waiting makes small ops 40-60x slower on a busy 2-core machine; keeping freed memory instead of
 # returning it to the kernel roughly halves back-substitution time.
@@ -11,3 +11,5 @@ export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_max=0:glibc.malloc.tr
 # scopes hold the tensors; for the Scalars only fewer collections help (see README, Numerical soundness).
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x8000000}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Marks a process started through this file (the bench warns without it: its timings would not be comparable).
+export PARADOX_PROCESS_ENV=1

@@ -1,14 +1,17 @@
 using BenchmarkDotNet.Running;
 using Paradox.Bench;
 
-// Usage:
-//   dotnet run -c Release --project bench/Paradox.Bench -- certify [--n 1000] [--domains box,hbox,...] [--nets FC,CONV]
-//   dotnet run -c Release --project bench/Paradox.Bench -- train-step [--domains ...] [--nets FC,CONV] [--fresh [--eps 0.3]]
-//   dotnet run -c Release --project bench/Paradox.Bench -- profile NET DOMAIN [eps] [batch]   (fresh weights, MNIST)
-//   dotnet run -c Release --project bench/Paradox.Bench -- method-step [--methods sabr:box,rgs:crown-ibp,...] [--nets CONV]
-//   dotnet run -c Release --project bench/Paradox.Bench -- forward
-//   dotnet run -c Release --project bench/Paradox.Bench -- micro [BenchmarkDotNet args]
+// Usage (./bench.sh sets the process environment of the CLI and the tests first; `dotnet run` alone does not):
+//   ./bench.sh certify [--n 1000] [--domains box,hbox,...] [--nets FC,CONV]
+//   ./bench.sh train-step [--domains ...] [--nets FC,CONV] [--fresh [--eps 0.3]]
+//   ./bench.sh profile NET DOMAIN [eps] [batch]   (fresh weights, MNIST)
+//   ./bench.sh method-step [--methods sabr:box,rgs:crown-ibp,...] [--nets CONV]
+//   ./bench.sh forward
+//   ./bench.sh micro [BenchmarkDotNet args]
 Paradox.TorchRuntime.PrepareProcess(); // before anything loads libtorch
+if (Environment.GetEnvironmentVariable("PARADOX_PROCESS_ENV") is null)
+    Console.Error.WriteLine("bench: started without build/process-env.sh (use ./bench.sh): its GC, malloc and OpenMP settings " +
+        "differ from the CLI's and the tests', so these timings are not comparable with theirs");
 var verb = args.FirstOrDefault() ?? "certify";
 var rest = args.Skip(1).ToArray();
 switch (verb)
