@@ -95,20 +95,19 @@ public static class TrainingRun
         CancellationToken stop)
     {
         var sinceSave = Stopwatch.StartNew();
+        // mid-epoch only: the epoch's end writes epoch-K.ckpt (or continues to it when save_every skips it)
+        void SaveProgressWhenDue(StepReport step)
+        {
+            if (config.SaveMinutes <= 0 || step.Batch >= step.BatchesPerEpoch || sinceSave.Elapsed.TotalMinutes < config.SaveMinutes)
+                return;
+            trainer.SaveCheckpoint(dir.ProgressCheckpoint);
+            sinceSave.Restart();
+        }
         while (trainer.Position.Epoch <= config.NEpochs)
         {
             int epoch = trainer.Position.Epoch;
             var metrics = observer.Epoch(epoch, config.NEpochs, trainer.Position, trainer.BatchesPerEpoch,
-                onStep => trainer.RunEpoch(step =>
-                {
-                    onStep?.Invoke(step);
-                    // mid-epoch only: the epoch's end writes epoch-K.ckpt (or continues to it when save_every skips it)
-                    if (config.SaveMinutes > 0 && step.Batch < step.BatchesPerEpoch && sinceSave.Elapsed.TotalMinutes >= config.SaveMinutes)
-                    {
-                        trainer.SaveCheckpoint(dir.ProgressCheckpoint);
-                        sinceSave.Restart();
-                    }
-                }, () => stop.IsCancellationRequested));
+                onStep => trainer.RunEpoch(onStep + SaveProgressWhenDue, () => stop.IsCancellationRequested));
             if (metrics is null) return false;
             dir.AppendMetrics(metrics);
             if (epoch % Math.Max(1, config.SaveEvery) == 0 || epoch == config.NEpochs)

@@ -27,17 +27,11 @@ public sealed class KillResumeTests
     /// <summary>The final weights of the run trained without interruption (the same for every test: one seed, two threads).</summary>
     static readonly Lazy<string> Uninterrupted = new(() =>
     {
-        var root = Directory.CreateTempSubdirectory("paradox-straight-").FullName;
-        try
-        {
-            var (code, _, errors) = CliRunner.RunCapturingOutput(TrainArgs(root, "straight"));
-            Assert.True(code == 0, string.Join("\n", errors));
-            return FinalHash(Path.Combine(root, "straight"));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var scratch = new ScratchDir();
+        var root = scratch.Path;
+        var (code, _, errors) = CliRunner.RunCapturingOutput(TrainArgs(root, "straight"));
+        Assert.True(code == 0, string.Join("\n", errors));
+        return FinalHash(Path.Combine(root, "straight"));
     });
 
     /// <summary>Starts the run in a child process and returns it once <paramref name="file"/> exists in its directory.</summary>
@@ -69,111 +63,81 @@ public sealed class KillResumeTests
     [Fact]
     public void Killed_and_resumed_run_matches_an_uninterrupted_one()
     {
-        var root = Directory.CreateTempSubdirectory("paradox-kill-").FullName;
-        try
+        using var scratch = new ScratchDir();
+        var root = scratch.Path;
+        var runDir = Path.Combine(root, "killed");
+        using (var process = StartUntil(TrainArgs(root, "killed"), runDir, "epoch-2.ckpt"))
         {
-            var runDir = Path.Combine(root, "killed");
-            using (var process = StartUntil(TrainArgs(root, "killed"), runDir, "epoch-2.ckpt"))
-            {
-                Thread.Sleep(150); // somewhere inside epoch 3
-                process.Kill(entireProcessTree: true); // SIGKILL
-                process.WaitForExit();
-            }
-            Assert.False(File.Exists(Path.Combine(runDir, "final.ckpt")));
-            ResumeAndCompare(runDir);
+            Thread.Sleep(150); // somewhere inside epoch 3
+            process.Kill(entireProcessTree: true); // SIGKILL
+            process.WaitForExit();
         }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.False(File.Exists(Path.Combine(runDir, "final.ckpt")));
+        ResumeAndCompare(runDir);
     }
 
     [Fact]
     public void A_run_killed_mid_epoch_resumes_from_its_progress_checkpoint()
     {
-        var root = Directory.CreateTempSubdirectory("paradox-progress-").FullName;
-        try
+        using var scratch = new ScratchDir();
+        var root = scratch.Path;
+        var runDir = Path.Combine(root, "killed");
+        // 0.0005 minutes = 30 ms: a progress checkpoint after nearly every step
+        using (var process = StartUntil([.. TrainArgs(root, "killed"), "--save_minutes", "0.0005"], runDir, "epoch-2.ckpt"))
         {
-            var runDir = Path.Combine(root, "killed");
-            // 0.0005 minutes = 30 ms: a progress checkpoint after nearly every step
-            using (var process = StartUntil([.. TrainArgs(root, "killed"), "--save_minutes", "0.0005"], runDir, "epoch-2.ckpt"))
-            {
-                var watch = Stopwatch.StartNew();
-                while (!File.Exists(Path.Combine(runDir, "progress.ckpt")) && watch.Elapsed < TimeSpan.FromMinutes(1)) Thread.Sleep(5);
-                process.Kill(entireProcessTree: true); // SIGKILL, no chance to save anything
-                process.WaitForExit();
-            }
-            var output = ResumeAndCompare(runDir);
-            var resumedAt = Regex.Match(output, @"from progress\.ckpt \(epoch \d+, batch (\d+)\)");
-            Assert.True(resumedAt.Success, $"did not resume from progress.ckpt:\n{output}");
-            Assert.True(int.Parse(resumedAt.Groups[1].Value, CultureInfo.InvariantCulture) > 0, output);
+            var watch = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(runDir, "progress.ckpt")) && watch.Elapsed < TimeSpan.FromMinutes(1)) Thread.Sleep(5);
+            process.Kill(entireProcessTree: true); // SIGKILL, no chance to save anything
+            process.WaitForExit();
         }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        var output = ResumeAndCompare(runDir);
+        var resumedAt = Regex.Match(output, @"from progress\.ckpt \(epoch \d+, batch (\d+)\)");
+        Assert.True(resumedAt.Success, $"did not resume from progress.ckpt:\n{output}");
+        Assert.True(int.Parse(resumedAt.Groups[1].Value, CultureInfo.InvariantCulture) > 0, output);
     }
 
     [Fact]
     public void Sigterm_stops_after_the_current_step_with_the_state_saved()
     {
-        var root = Directory.CreateTempSubdirectory("paradox-term-").FullName;
-        try
+        using var scratch = new ScratchDir();
+        var root = scratch.Path;
+        var runDir = Path.Combine(root, "stopped");
+        var errors = new List<string>();
+        using (var process = StartUntil(TrainArgs(root, "stopped"), runDir, "epoch-2.ckpt"))
         {
-            var runDir = Path.Combine(root, "stopped");
-            var errors = new List<string>();
-            using (var process = StartUntil(TrainArgs(root, "stopped"), runDir, "epoch-2.ckpt"))
-            {
-                process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.Add(e.Data); };
-                Thread.Sleep(150); // somewhere inside epoch 3
-                using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
-                Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "SIGTERM did not stop the run");
-                Assert.Equal(130, process.ExitCode);
-            }
-            Assert.True(File.Exists(Path.Combine(runDir, "interrupted.ckpt")), string.Join("\n", errors));
-            Assert.False(File.Exists(Path.Combine(runDir, "final.ckpt")));
-            var output = ResumeAndCompare(runDir);
-            Assert.Contains("from interrupted.ckpt", output);
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.Add(e.Data); };
+            Thread.Sleep(150); // somewhere inside epoch 3
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "SIGTERM did not stop the run");
+            Assert.Equal(130, process.ExitCode);
         }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.True(File.Exists(Path.Combine(runDir, "interrupted.ckpt")), string.Join("\n", errors));
+        Assert.False(File.Exists(Path.Combine(runDir, "final.ckpt")));
+        var output = ResumeAndCompare(runDir);
+        Assert.Contains("from interrupted.ckpt", output);
     }
 
     [Fact]
     public void Resuming_something_that_is_not_a_run_is_a_one_line_error()
     {
-        var dir = Directory.CreateTempSubdirectory("paradox-notarun-").FullName;
-        try
-        {
-            var (code, errors) = CliRunner.Run("train", "--resume", dir);
-            Assert.Equal(2, code);
-            Assert.Single(errors);
-            Assert.Contains("--resume", errors[0]);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var scratch = new ScratchDir();
+        var dir = scratch.Path;
+        var (code, errors) = CliRunner.Run("train", "--resume", dir);
+        Assert.Equal(2, code);
+        Assert.Single(errors);
+        Assert.Contains("--resume", errors[0]);
     }
 
     [Fact]
     public void An_existing_run_is_never_overwritten()
     {
-        var root = Directory.CreateTempSubdirectory("paradox-exists-").FullName;
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(root, "taken"));
-            File.WriteAllText(Path.Combine(root, "taken", "config.json"), "{}");
-            var (code, errors) = CliRunner.Run(TrainArgs(root, "taken"));
-            Assert.Equal(2, code);
-            Assert.Contains("--label", Assert.Single(errors));
-            Assert.Equal("{}", File.ReadAllText(Path.Combine(root, "taken", "config.json")));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var scratch = new ScratchDir();
+        var root = scratch.Path;
+        Directory.CreateDirectory(Path.Combine(root, "taken"));
+        File.WriteAllText(Path.Combine(root, "taken", "config.json"), "{}");
+        var (code, errors) = CliRunner.Run(TrainArgs(root, "taken"));
+        Assert.Equal(2, code);
+        Assert.Contains("--label", Assert.Single(errors));
+        Assert.Equal("{}", File.ReadAllText(Path.Combine(root, "taken", "config.json")));
     }
 }
