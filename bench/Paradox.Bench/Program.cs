@@ -7,6 +7,8 @@ using Paradox.Bench;
 //   ./bench.sh profile NET DOMAIN [eps] [batch]   (fresh weights, MNIST)
 //   ./bench.sh method-step [--methods sabr:box,rgs:crown-ibp,...] [--nets CONV]
 //   ./bench.sh forward
+//   ./bench.sh memory NET METHOD DOMAIN [steps] [batch] (resident memory and live tensors step by step)
+//   ./bench.sh gemm [threads]                      (float32 matmul GFLOP/s at the engines' shapes)
 //   ./bench.sh micro [BenchmarkDotNet args]
 Paradox.TorchRuntime.PrepareProcess(); // before anything loads libtorch
 if (Environment.GetEnvironmentVariable("PARADOX_PROCESS_ENV") is null)
@@ -23,9 +25,11 @@ switch (verb)
     case "method-step": return MethodStepBench.RunAll(rest);
     case "method-step-one": return MethodStepBench.RunOne(rest);
     case "forward": return ForwardBench.Run();
+    case "gemm": return GemmBench.Run(rest);
+    case "memory": return MemoryBench.Run(rest);
     case "profile": return ProfileBench.Run(rest);
     case "micro": BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest); return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{verb}' (certify, train-step, method-step, profile, forward, micro)");
+        Console.Error.WriteLine($"unknown benchmark '{verb}' (certify, train-step, method-step, profile, forward, gemm, memory, micro)");
         return 2;
 }

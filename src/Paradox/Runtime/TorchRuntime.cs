@@ -15,7 +15,7 @@ public sealed record KernelVerdict(OneDnnMode Mode, bool OneDnnEnabled, KernelCh
 
 /// <summary>
 /// The process-wide numeric configuration, in one place for the CLI, the tests (a module initializer) and the bench:
-/// glibc malloc keeps freed memory, libgomp waits passively, NNPACK off, oneDNN off unless asked for and proven,
+/// jemalloc or glibc malloc keeping freed memory, libgomp waits passively, NNPACK off, oneDNN off unless asked for and proven,
 /// the thread count, and a kernel self-check that runs once before the first bound, attack or training step.
 /// </summary>
 public static class TorchRuntime
@@ -46,9 +46,7 @@ public static class TorchRuntime
                 ? "GC: DOTNET_GCgen0size unset: the runtime's small gen0 budget, so collections are frequent " +
                     "(see README, Numerical soundness)"
                 : $"GC: DOTNET_GCgen0size={gen0} (fewer collections that could finalize a temporary libtorch still reads)");
-            processNotes.Add(NativeRuntime.KeepFreedMemory()
-                ? "malloc: mallopt M_MMAP_MAX=0, M_TRIM_THRESHOLD=2147483647 (freed memory is kept)"
-                : "malloc: mallopt not available (not glibc): freed memory goes back to the system");
+            processNotes.Add(MallocNote());
             // Spin-waiting threads make small ops 40-60x slower on a busy 2-core machine.
             if (NativeRuntime.IsLoaded("libgomp"))
                 processNotes.Add($"OpenMP: libgomp was loaded before the settings; OMP_WAIT_POLICY stays " +
@@ -60,6 +58,20 @@ public static class TorchRuntime
                     "(set in-process before libgomp loaded; an OMP_WAIT_POLICY from the environment wins)");
             }
         }
+    }
+
+    /// <summary>
+    /// jemalloc when build/process-env.sh preloaded it (a long run's memory stays flat); otherwise glibc told to keep freed
+    /// memory (as fast, but its heap grows step after step under large tensors of varying size).
+    /// </summary>
+    static string MallocNote()
+    {
+        if (NativeRuntime.IsLoaded("libjemalloc"))
+            return $"malloc: jemalloc (preloaded), MALLOC_CONF={NativeRuntime.NativeEnvironment("MALLOC_CONF") ?? "unset"}";
+        return NativeRuntime.KeepFreedMemory()
+            ? "malloc: glibc, mallopt M_MMAP_MAX=0, M_TRIM_THRESHOLD=2147483647 (freed memory is kept); its heap can grow by tens " +
+                "of MiB per training step: start through ./paradox with libjemalloc2 installed (setup.sh)"
+            : "malloc: mallopt not available (not glibc): freed memory goes back to the system";
     }
 
     /// <summary>Loads libtorch and applies the context settings (NNPACK off, oneDNN as configured).</summary>
