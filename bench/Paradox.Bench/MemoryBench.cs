@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 namespace Paradox.Bench;
 
 /// <summary>
-/// Resident memory, the managed heap and live tensors over many training steps (fresh weights, MNIST, eps 0.3, kappa 0):
-/// a run whose memory grows step after step is killed by the kernel hours later. `memory NET METHOD DOMAIN [steps] [batch]`.
+/// Resident memory, the managed heap and live tensors over many training steps (fresh weights, MNIST, eps 0.3 unless
+/// given, kappa 0): a run whose memory grows step after step is killed by the kernel hours later.
+/// `memory NET METHOD DOMAIN [steps] [batch] [eps]`.
 /// </summary>
 static class MemoryBench
 {
@@ -20,18 +21,19 @@ static class MemoryBench
         string net = args[0], method = args[1], domain = args[2];
         int steps = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 30;
         int batch = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 50;
+        double eps = args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 0.3;
         using var network = Architectures.Build(net, DatasetInfo.Mnist, true, InitMethod.Default, new Generator(0));
         network.SetRequiresGrad(true);
         using var data = DatasetCatalog.Load(DatasetInfo.Mnist, train: true);
         var config = new TrainConfig
         {
-            Net = net, Dataset = "mnist", TrainDomain = domain, EpsTrain = 0.3, Method = method == "standard" ? null : method
+            Net = net, Dataset = "mnist", TrainDomain = domain, EpsTrain = eps, Method = method == "standard" ? null : method
         };
         using var generator = new Generator(1);
         var trainingMethod = TrainingMethodCatalog.Create(config, generator);
         var pieces = new BatchPieces(trainingMethod, 1);
         using var optimizer = optim.Adam(network.Parameters(), 5e-4);
-        var schedule = new ScheduleValues(Eps: 0.3, Kappa: 0, Beta: 1, Lr: 5e-4);
+        var schedule = new ScheduleValues(Eps: eps, Kappa: 0, Beta: 1, Lr: 5e-4);
         Console.WriteLine("step  rss MiB  managed MiB  live tensors");
         for (int step = 0; step < steps; step++)
         {
