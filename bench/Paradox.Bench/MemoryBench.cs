@@ -11,7 +11,7 @@ namespace Paradox.Bench;
 /// <summary>
 /// Resident memory, the managed heap and live tensors over many training steps (fresh weights, MNIST, eps 0.3 unless
 /// given, kappa 0): a run whose memory grows step after step is killed by the kernel hours later.
-/// `memory NET METHOD DOMAIN [steps] [batch] [eps]`.
+/// `memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|never]`.
 /// </summary>
 static class MemoryBench
 {
@@ -22,6 +22,15 @@ static class MemoryBench
         int steps = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 30;
         int batch = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 50;
         double eps = args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 0.3;
+        // As the trainer collects (StepCollector.DefaultInterval); `collect`: after every step; `never`: only when the GC
+        // decides (native memory that finalizers free then piles up).
+        string mode = args.Length > 6 ? args[6] : "trainer";
+        StepCollector? collector = mode switch
+        {
+            "collect" => new StepCollector(TimeSpan.Zero),
+            "never" => null,
+            _ => new StepCollector(StepCollector.DefaultInterval),
+        };
         using var network = Architectures.Build(net, DatasetInfo.Mnist, true, InitMethod.Default, new Generator(0));
         network.SetRequiresGrad(true);
         using var data = DatasetCatalog.Load(DatasetInfo.Mnist, train: true);
@@ -46,6 +55,7 @@ static class MemoryBench
                 else pieces.Backward(network, x, y, schedule, () => null);
                 optimizer.step();
             }
+            collector?.CollectWhenDue();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{step,4}  {BenchSupport.ResidentMemoryMiB(),7:0}  {GC.GetTotalMemory(false) / 1048576.0,11:0.0}  " +
                 $"{DisposeScopeManager.Statistics.ThreadTotalLiveCount,12}"));

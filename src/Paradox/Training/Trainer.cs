@@ -25,6 +25,7 @@ public sealed class Trainer : IDisposable
     readonly Generator generator;
     readonly BatchPieces step;
     readonly Device device;
+    readonly StepCollector collector = new(StepCollector.DefaultInterval);
 
     /// <summary>Where training stands: the next batch to run.</summary>
     public TrainingPosition Position { get; private set; } = TrainingPosition.Start;
@@ -89,6 +90,7 @@ public sealed class Trainer : IDisposable
             Position = new TrainingPosition(epoch, batchIndex, step, totals);
             onStep?.Invoke(new StepReport(epoch, batchIndex, loader.BatchesPerEpoch, values, totals.MeanLoss, totals.Accuracy,
                 totals.CertifiedAccuracy));
+            collector.CollectWhenDue();
             if (stop?.Invoke() == true && batchIndex < loader.BatchesPerEpoch) return null;
         }
         var done = Position.Totals;
