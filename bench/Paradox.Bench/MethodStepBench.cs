@@ -50,36 +50,23 @@ static class MethodStepBench
         BenchSupport.Configure();
         string net = args[0], method = args[1], domain = args[2];
         using var network = BenchSupport.LoadPaperModel(net, DatasetInfo.FashionMnist);
-        network.SetRequiresGrad(true);
         using var data = DatasetCatalog.Load(DatasetInfo.FashionMnist, train: true);
-        var config = new TrainConfig
-        {
-            Net = net, Dataset = "fashion-mnist", TrainDomain = domain, EpsTrain = 0.1, Method = method == "standard" ? null : method
-        };
-        using var generator = new Generator(1);
-        var trainingMethod = TrainingMethodCatalog.Create(config, generator);
-        var pieces = new BatchPieces(trainingMethod, 1);
-        using var optimizer = optim.Adam(network.Parameters(), 5e-4);
-        var schedule = new ScheduleValues(Eps: 0.1, Kappa: 0, Beta: 1, Lr: 5e-4);
+        using var step = new BenchTrainingStep(network, net, "fashion-mnist", method, domain, 0.1);
         var times = new List<double>();
         var cpuTimes = new List<double>();
         using var self = System.Diagnostics.Process.GetCurrentProcess();
-        for (int step = 0; step < 4; step++)
+        for (int i = 0; i < 4; i++)
         {
             using var scope = NewDisposeScope();
-            var x = data.Images.narrow(0, step * 100, 100);
-            var y = data.Labels.narrow(0, step * 100, 100);
+            var x = data.Images.narrow(0, i * 100, 100);
+            var y = data.Labels.narrow(0, i * 100, 100);
             self.Refresh();
             var cpuStart = self.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
-            optimizer.zero_grad();
-            if (trainingMethod is IGradientMethod own) own.Backward(network, x, y, schedule, 1, () => null);
-            else pieces.Backward(network, x, y, schedule, () => null);
-            optimizer.step();
+            step.Step(x, y);
             self.Refresh();
-            if (step > 0) { times.Add(watch.Elapsed.TotalSeconds); cpuTimes.Add((self.TotalProcessorTime - cpuStart).TotalSeconds); }
+            if (i > 0) { times.Add(watch.Elapsed.TotalSeconds); cpuTimes.Add((self.TotalProcessorTime - cpuStart).TotalSeconds); }
         }
-        (trainingMethod as IDisposable)?.Dispose();
         times.Sort();
         cpuTimes.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -8,8 +8,8 @@ namespace Paradox.Tests.Runtime;
 /// </summary>
 public sealed class ProcessSettingsTests
 {
-    /// <summary>Where Debian's libjemalloc2 puts the library that build/process-env.sh preloads.</summary>
-    const string Jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+    /// <summary>The library build/process-env.sh preloads (it exports the path as PARADOX_JEMALLOC).</summary>
+    static string Jemalloc => Environment.GetEnvironmentVariable("PARADOX_JEMALLOC") ?? "";
 
     /// <summary>The malloc note the test host and its child processes must report.</summary>
     public static string ExpectedMalloc => Preloaded ? "malloc: jemalloc (preloaded)" : "malloc: glibc, mallopt";
