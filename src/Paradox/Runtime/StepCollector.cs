@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Paradox;
 
 /// <summary>
-/// Full garbage collections between training steps. Part of libtorch's memory is released only by finalizers (TorchSharp
+/// Full garbage collections between training steps and certification batches. Part of libtorch's memory is released only by finalizers (TorchSharp
 /// objects that no dispose scope holds), and the GC sees only their small managed part: PGPE + CROWN's managed heap grew
 /// by about 1 MiB per step while resident memory grew by 16, so collections came too rarely and long runs reached 8-18
 /// GiB. Called between steps, when this thread has no libtorch call in flight.
