@@ -10,11 +10,11 @@ namespace Paradox.Bench;
 /// Resident memory, the managed heap and live tensors over many training steps (MNIST, eps 0.3 unless given, kappa 0):
 /// a run whose memory grows step after step is killed by the kernel hours later. Fresh weights, or `--weights FILE` (a
 /// model file or a run's checkpoint: growth may depend on how far training is).
-/// `memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|never] [--weights FILE]`.
+/// `memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|return|never] [--weights FILE]`.
 /// </summary>
 static class MemoryBench
 {
-    const string Usage = "memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|never] [--weights FILE]";
+    const string Usage = "memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|return|never] [--weights FILE]";
 
     public static int Run(string[] args)
     {
@@ -27,16 +27,18 @@ static class MemoryBench
         double eps = 0.3;
         if (positional.Length > 5 && !double.TryParse(positional[5], NumberStyles.Float, CultureInfo.InvariantCulture, out eps))
             return BenchArgs.Refuse($"memory: eps '{positional[5]}' is not a number");
-        // As the trainer collects (StepCollector.DefaultInterval); `collect`: after every step; `never`: only when the GC
-        // decides (native memory that finalizers free then piles up).
+        // As the trainer collects (StepCollector.Default: every 5 s, freed memory back to the kernel every minute); `collect`:
+        // after every step; `return`: collect and return freed memory after every step (what returning costs the next
+        // step); `never`: only when the GC decides (native memory that finalizers free then piles up).
         string mode = positional.Length > 6 ? positional[6] : "trainer";
-        if (mode is not ("trainer" or "collect" or "never"))
-            return BenchArgs.Refuse($"memory: unknown collection mode '{mode}' (trainer, collect, never)");
+        if (mode is not ("trainer" or "collect" or "return" or "never"))
+            return BenchArgs.Refuse($"memory: unknown collection mode '{mode}' (trainer, collect, return, never)");
         StepCollector? collector = mode switch
         {
-            "collect" => new StepCollector(TimeSpan.Zero),
+            "collect" => new StepCollector(TimeSpan.Zero, StepCollector.DefaultReturnInterval),
+            "return" => new StepCollector(TimeSpan.Zero, TimeSpan.Zero),
             "never" => null,
-            _ => new StepCollector(StepCollector.DefaultInterval),
+            _ => StepCollector.Default(),
         };
         BenchSupport.Configure();
         string net = positional[0], method = positional[1], domain = positional[2];
@@ -44,17 +46,20 @@ static class MemoryBench
             ? Architectures.Build(net, DatasetInfo.Mnist, true, InitMethod.Default, new Generator(0))
             : ModelFile.Load(weights, new ModelFile.Hints(net, DatasetInfo.Mnist, true));
         using var data = DatasetCatalog.Load(DatasetInfo.Mnist, train: true);
-        if ((long)steps * batch > data.Images.shape[0]) return BenchArgs.Refuse($"memory: {steps} steps of {batch} exceed the training set");
+        if ((long)steps * batch > data.Images.shape[0])
+            return BenchArgs.Refuse($"memory: {steps} steps of {batch} exceed the training set");
         using var step = new BenchTrainingStep(network, net, "mnist", method, domain, eps);
-        Console.WriteLine("step  rss MiB  managed MiB  live tensors");
+        Console.WriteLine("step  rss MiB  managed MiB  live tensors  step s");
         for (int i = 0; i < steps; i++)
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             using (var scope = NewDisposeScope())
                 step.Step(data.Images.narrow(0, i * batch, batch), data.Labels.narrow(0, i * batch, batch));
+            double seconds = watch.Elapsed.TotalSeconds;
             collector?.CollectWhenDue();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{i,4}  {BenchSupport.ResidentMemoryMiB(),7:0}  {GC.GetTotalMemory(false) / 1048576.0,11:0.0}  " +
-                $"{DisposeScopeManager.Statistics.ThreadTotalLiveCount,12}"));
+                $"{DisposeScopeManager.Statistics.ThreadTotalLiveCount,12}  {seconds,6:0.000}"));
         }
         return 0;
     }

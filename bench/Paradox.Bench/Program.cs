@@ -7,7 +7,7 @@ using Paradox.Bench;
 //   ./bench.sh profile NET DOMAIN [eps] [batch]   (fresh weights, MNIST)
 //   ./bench.sh method-step [--methods sabr:box,rgs:crown-ibp,...] [--nets CONV]
 //   ./bench.sh forward
-//   ./bench.sh memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|never] [--weights FILE] (memory per step)
+//   ./bench.sh memory NET METHOD DOMAIN [steps] [batch] [eps] [trainer|collect|return|never] [--weights FILE]
 //   ./bench.sh gemm [threads]                      (float32 matmul GFLOP/s at the engines' shapes)
 //   ./bench.sh micro [BenchmarkDotNet args]
 Paradox.TorchRuntime.PrepareProcess(); // before anything loads libtorch

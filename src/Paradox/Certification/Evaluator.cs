@@ -91,7 +91,7 @@ public static class Evaluator
         var result = new EvaluationResult { N = data.Count, Eps = eps, PgdEvaluated = pgd is not null };
         foreach (var (name, _) in certifiers) { result.Certified[name] = 0; result.Seconds[name] = 0; }
         // Between batches, as between training steps: native memory that only finalizers free would pile up over 10,000 images.
-        var collector = new StepCollector(StepCollector.DefaultInterval);
+        var collector = StepCollector.Default();
         for (int start = 0; start < data.Count; start += batchSize)
         {
             collector.CollectWhenDue();

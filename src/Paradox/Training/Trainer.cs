@@ -25,7 +25,7 @@ public sealed class Trainer : IDisposable
     readonly Generator generator;
     readonly BatchPieces step;
     readonly Device device;
-    readonly StepCollector collector = new(StepCollector.DefaultInterval);
+    readonly StepCollector collector = StepCollector.Default();
 
     /// <summary>Where training stands: the next batch to run.</summary>
     public TrainingPosition Position { get; private set; } = TrainingPosition.Start;
