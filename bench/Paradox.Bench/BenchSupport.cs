@@ -19,16 +19,10 @@ static class BenchSupport
     }
 
     /// <summary>Peak resident memory of this process (VmHWM), in MiB.</summary>
-    public static double PeakMemoryMiB() => StatusMiB("VmHWM:");
+    public static double PeakMemoryMiB() => NativeRuntime.PeakResidentMiB();
 
     /// <summary>Resident memory of this process now (VmRSS), in MiB.</summary>
-    public static double ResidentMemoryMiB() => StatusMiB("VmRSS:");
-
-    static double StatusMiB(string key)
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-    }
+    public static double ResidentMemoryMiB() => NativeRuntime.ResidentMiB();
 
     public static void Configure() => TorchRuntime.Configure(null, "cpu", 0);
 }

@@ -27,16 +27,16 @@ static class MemoryBench
         double eps = 0.3;
         if (positional.Length > 5 && !double.TryParse(positional[5], NumberStyles.Float, CultureInfo.InvariantCulture, out eps))
             return BenchArgs.Refuse($"memory: eps '{positional[5]}' is not a number");
-        // As the trainer collects (StepCollector.Default: every 5 s, freed memory back to the kernel every minute); `collect`:
-        // after every step; `return`: collect and return freed memory after every step (what returning costs the next
-        // step); `never`: only when the GC decides (native memory that finalizers free then piles up).
+        // As the trainer collects (StepCollector.Default: every 5 s; freed memory back to the kernel when resident memory has
+        // doubled); `collect`: after every step; `return`: collect, and return freed memory every other step (what
+        // returning costs the next step); `never`: only when the GC decides (native memory that finalizers free piles up).
         string mode = positional.Length > 6 ? positional[6] : "trainer";
         if (mode is not ("trainer" or "collect" or "return" or "never"))
             return BenchArgs.Refuse($"memory: unknown collection mode '{mode}' (trainer, collect, return, never)");
         StepCollector? collector = mode switch
         {
-            "collect" => new StepCollector(TimeSpan.Zero, StepCollector.DefaultReturnInterval),
-            "return" => new StepCollector(TimeSpan.Zero, TimeSpan.Zero),
+            "collect" => new StepCollector(TimeSpan.Zero, StepCollector.DefaultReturnAbove),
+            "return" => new StepCollector(TimeSpan.Zero, 0),
             "never" => null,
             _ => StepCollector.Default(),
         };

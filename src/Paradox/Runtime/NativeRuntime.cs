@@ -35,7 +35,7 @@ static class NativeRuntime
     /// Gives the pages of freed memory back to the kernel now: jemalloc purges every arena (`arena.4096.purge`; with decay
     /// off it never does so by itself), glibc trims its heap (`malloc_trim`). Kept freed memory makes the next steps fast,
     /// but its extents fit only requests of their sizes: as eps ramps, tensor sizes change step after step and the kept
-    /// memory grows (an RGS + CROWN run: 2.5 -> 13 GiB, nearly all of it in jemalloc's arena for large requests, unused).
+    /// memory grows (an RGS + CROWN run: 2.5 -> 7.5 GiB in 6 minutes, nearly all of it in jemalloc's arena for large requests).
     /// Returns what was done, or null when neither allocator is there.
     /// </summary>
     public static unsafe string? ReturnFreedMemory()
@@ -49,6 +49,19 @@ static class NativeRuntime
         }
         try { return MallocTrim(0) >= 0 ? "glibc: heap trimmed" : null; }
         catch (EntryPointNotFoundException) { return null; }
+    }
+
+    /// <summary>Resident memory of this process (VmRSS), in MiB; NaN where /proc is missing.</summary>
+    public static double ResidentMiB() => StatusMiB("VmRSS:");
+
+    /// <summary>Peak resident memory of this process (VmHWM), in MiB; NaN where /proc is missing.</summary>
+    public static double PeakResidentMiB() => StatusMiB("VmHWM:");
+
+    static double StatusMiB(string key)
+    {
+        if (!File.Exists("/proc/self/status")) return double.NaN;
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
     }
 
     /// <summary>Sets a variable in the C environment (what libgomp reads when it loads), unless already set.</summary>
