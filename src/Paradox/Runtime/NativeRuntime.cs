@@ -26,7 +26,7 @@ static class NativeRuntime
     [DllImport("libc", EntryPoint = "malloc_trim")]
     static extern int MallocTrim(nuint pad);
 
-    /// <summary>`mallctl` of the preloaded jemalloc, or null when jemalloc is not loaded.</summary>
+    /// <summary>`mallctl` of the preloaded jemalloc, or IntPtr.Zero when jemalloc is not loaded.</summary>
     static readonly Lazy<IntPtr> Mallctl = new(() =>
         IsLoaded("libjemalloc") && NativeLibrary.TryLoad("libjemalloc.so.2", out var lib)
             && NativeLibrary.TryGetExport(lib, "mallctl", out var f) ? f : IntPtr.Zero);
@@ -35,7 +35,7 @@ static class NativeRuntime
     /// Gives the pages of freed memory back to the kernel now: jemalloc purges every arena (`arena.4096.purge`; with decay
     /// off it never does so by itself), glibc trims its heap (`malloc_trim`). Kept freed memory makes the next steps fast,
     /// but its extents fit only requests of their sizes: as eps ramps, tensor sizes change step after step and the kept
-    /// memory grows (an RGS + CROWN run: 2.5 -> 7.5 GiB in 6 minutes, nearly all of it in jemalloc's arena for large requests).
+    /// memory grows (an RGS + CROWN run: 2.5 -> 7.5 GiB in 6 minutes, nearly all in jemalloc's arena for large requests).
     /// Returns what was done, or null when neither allocator is there.
     /// </summary>
     public static unsafe string? ReturnFreedMemory()

@@ -9,7 +9,7 @@ namespace Paradox;
 /// long runs reached 8-18 GiB. It also gives the allocator's kept freed memory back to the kernel (<see
 /// cref="NativeRuntime.ReturnFreedMemory"/>) when resident memory has grown past <c>returnAbove</c> times what it was after
 /// the last return: kept extents fit only requests of their sizes, so as eps ramps they pile up (RGS + CROWN: 2.5 -> 7.5
-/// GiB in 6 minutes), while returning them costs the next step a few seconds of page faults (CONV CROWN, 1 GiB: 0.8 -> 4 s).
+/// GiB in 6 minutes), while returning them costs the next step seconds of page faults (CONV CROWN, 1 GiB: 0.8 -> 4 s).
 /// Called between steps, when this thread has no libtorch call in flight.
 /// </summary>
 public sealed class StepCollector(TimeSpan interval, double returnAbove)
@@ -22,7 +22,7 @@ public sealed class StepCollector(TimeSpan interval, double returnAbove)
     public const double DefaultReturnAbove = 2;
 
     readonly Stopwatch sinceLast = Stopwatch.StartNew();
-    double? baselineMiB; // resident memory at the first collection after the last return: about one step's working set
+    double baselineMiB; // resident memory at the first collection after the last return: about one step's working set
     bool returned = true;
 
     /// <summary>The trainer's and the evaluator's collector.</summary>
