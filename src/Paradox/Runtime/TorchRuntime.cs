@@ -67,7 +67,8 @@ public static class TorchRuntime
     static string MallocNote()
     {
         if (NativeRuntime.IsLoaded("libjemalloc"))
-            return $"malloc: jemalloc (preloaded), MALLOC_CONF={NativeRuntime.NativeEnvironment("MALLOC_CONF") ?? "unset"}";
+            return $"malloc: jemalloc (preloaded), MALLOC_CONF={NativeRuntime.NativeEnvironment("MALLOC_CONF") ?? "unset"}; " +
+                "training and evaluation give its kept freed memory back when resident memory has doubled";
         return NativeRuntime.KeepFreedMemory()
             ? "malloc: glibc, mallopt M_MMAP_MAX=0, M_TRIM_THRESHOLD=2147483647 (freed memory is kept); its heap can grow by tens " +
                 "of MiB per training step: start through ./paradox with libjemalloc2 installed (setup.sh)"
