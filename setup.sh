@@ -40,7 +40,7 @@ else
 fi
 
 # glibc's heap grows step after step under the engines' pattern of large, varying tensors (an RGS + CROWN run reached 17.7 GiB and
-# was killed); build/process-env.sh preloads jemalloc, whose size classes keep a long run's memory flat.
+# was killed); build/process-env.sh preloads jemalloc, whose size classes keep a long run's memory lower.
 if [ -f "$JEMALLOC" ]; then
   step "jemalloc: found $JEMALLOC"
 else

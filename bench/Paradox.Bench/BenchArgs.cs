@@ -5,11 +5,7 @@ namespace Paradox.Bench;
 /// <summary>Argument helpers and child-process runs shared by the macro benchmarks.</summary>
 static class BenchArgs
 {
-    public static string String(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
+    public static string String(string[] args, string name, string fallback) => Optional(args, name) ?? fallback;
 
     public static int Int(string[] args, string name, int fallback) => int.Parse(String(args, name, fallback.ToString()));
 

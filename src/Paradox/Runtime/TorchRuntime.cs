@@ -46,7 +46,7 @@ public static class TorchRuntime
                 ? "GC: DOTNET_GCgen0size unset: the runtime's small gen0 budget, so collections are frequent " +
                     "(see README, Numerical soundness)"
                 : $"GC: DOTNET_GCgen0size={gen0} (fewer collections that could finalize a temporary libtorch still reads)");
-            processNotes.Add(MallocNote());
+            processNotes.Add(ConfigureMalloc());
             // Spin-waiting threads make small ops 40-60x slower on a busy 2-core machine.
             if (NativeRuntime.IsLoaded("libgomp"))
                 processNotes.Add($"OpenMP: libgomp was loaded before the settings; OMP_WAIT_POLICY stays " +
@@ -61,10 +61,10 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// jemalloc when build/process-env.sh preloaded it (a long run's memory stays flat); otherwise glibc told to keep freed
-    /// memory (as fast, but its heap grows step after step under large tensors of varying size).
+    /// jemalloc when build/process-env.sh preloaded it; otherwise glibc, told here (mallopt) to keep freed memory (as fast,
+    /// but its heap grows step after step under large tensors of varying size). Returns the note that says which.
     /// </summary>
-    static string MallocNote()
+    static string ConfigureMalloc()
     {
         if (NativeRuntime.IsLoaded("libjemalloc"))
             return $"malloc: jemalloc (preloaded), MALLOC_CONF={NativeRuntime.NativeEnvironment("MALLOC_CONF") ?? "unset"}; " +

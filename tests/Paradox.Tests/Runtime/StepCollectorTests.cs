@@ -32,8 +32,6 @@ public sealed class StepCollectorTests
         Assert.False(collector.CollectWhenDue());
     }
 
-    static double ResidentMiB() => NativeRuntime.ResidentMiB();
-
     [Fact]
     public void Returning_freed_memory_gives_the_pages_of_a_freed_tensor_back_to_the_kernel()
     {
@@ -41,13 +39,13 @@ public sealed class StepCollectorTests
         // returns it; glibc (PARADOX_MALLOC=glibc) gave such a block back by itself here, and its trim must not add any.
         bool jemalloc = NativeRuntime.IsLoaded("libjemalloc");
         NativeRuntime.ReturnFreedMemory();
-        double before = ResidentMiB();
+        double before = NativeRuntime.ResidentMiB();
         using (var t = TorchSharp.torch.ones(64L * 1024 * 1024))
-            Assert.True(ResidentMiB() - before > 200, "a 256 MiB tensor of ones is resident");
-        double freed = ResidentMiB();
+            Assert.True(NativeRuntime.ResidentMiB() - before > 200, "a 256 MiB tensor of ones is resident");
+        double freed = NativeRuntime.ResidentMiB();
         if (jemalloc) Assert.True(freed - before > 200, $"jemalloc keeps the freed pages ({before:0} -> {freed:0} MiB)");
         Assert.Equal(jemalloc ? "jemalloc: arenas purged" : "glibc: heap trimmed", NativeRuntime.ReturnFreedMemory());
-        double returned = ResidentMiB();
+        double returned = NativeRuntime.ResidentMiB();
         if (jemalloc) Assert.True(freed - returned > 200, $"resident {freed:0} -> {returned:0} MiB after returning freed memory");
         else Assert.True(returned <= freed + 8, $"resident {freed:0} -> {returned:0} MiB after trimming");
     }
