@@ -8,8 +8,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # size glibc's heap grows step after step even with nothing leaked (CONV CROWN + RGS: +70 MiB per step, killed at 17.7 GiB);
 # jemalloc's size classes keep it lower. Never returning memory (decay -1) keeps glibc's speed: the kernel's page zeroing
 # made steps 6-10x slower when jemalloc gave freed memory back; the step collector returns it only when resident memory
-# has doubled (StepCollector). Without the library, or with PARADOX_MALLOC=glibc (to
-# compare), the glibc settings below apply.
+# has doubled (StepCollector). Without the library, or with PARADOX_MALLOC=glibc (to compare), the glibc settings below apply.
 # PARADOX_JEMALLOC is where Debian's libjemalloc2 puts the library (setup.sh installs it there, the tests check it).
 export PARADOX_JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
 if [ "${PARADOX_MALLOC:-jemalloc}" != glibc ] && [ -f "$PARADOX_JEMALLOC" ]; then
